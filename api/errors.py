@@ -1,0 +1,76 @@
+"""One JSON error shape for every 4xx:
+
+    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"title": ["…"]}}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from exchange.exceptions import InvalidTransition
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_state"
+    default_detail = "The object is not in a state that allows this action."
+
+
+def _from_django_validation(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(
+            {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+        )
+    return exceptions.ValidationError({"non_field_errors": list(exc.messages)})
+
+
+def _flatten_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            message = _flatten_message(value)
+            return message if key == "non_field_errors" else f"{key}: {message}"
+        return "Invalid input."
+    if isinstance(detail, list):
+        return _flatten_message(detail[0]) if detail else "Invalid input."
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = _from_django_validation(exc)
+    elif isinstance(exc, InvalidTransition):
+        exc = Conflict(exc.message)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, exceptions.APIException)  # noqa: S101  (drf handled it)
+    detail = exc.detail
+    fields: dict[str, Any] = {}
+    if isinstance(detail, dict):
+        fields = {k: v for k, v in response.data.items() if k != "non_field_errors"}
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else (
+        "invalid" if isinstance(exc, exceptions.ValidationError) else exc.default_code
+    )
+    body: dict[str, Any] = {
+        "status": response.status_code,
+        "code": code,
+        "message": _flatten_message(detail),
+    }
+    if fields:
+        body["fields"] = fields
+    if isinstance(detail, dict) and "non_field_errors" in detail:
+        body["non_field_errors"] = response.data["non_field_errors"]
+    response.data = {"error": body}
+    return response

@@ -1,0 +1,9 @@
+from rest_framework import pagination
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """Page-number pagination with a client-chosen page size, capped at 100."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100

@@ -1,0 +1,102 @@
+"""Reusable reads of listings. Every list, page and API queryset starts here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from exchange.models import Membership, Organisation, User
+from listings.enums import ListingStatus, PriceModel, Visibility
+from listings.models import Listing
+
+OUTSIDER_STATUSES = (ListingStatus.PUBLISHED, ListingStatus.CLOSED)
+
+
+def member_organisation_ids(user: User | AnonymousUser) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_member_org_ids", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+        )
+        user._member_org_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
+def visibility_filter(user: User | AnonymousUser) -> Q:
+    """The rule of who may see a listing, as one Q.
+
+    - staff (superusers) see everything;
+    - members of the owning organisation see all its listings, drafts and archive included;
+    - everybody else sees published and closed listings that are public, or "members" when
+      they are signed in and belong to an organisation, or "shared" when one of their
+      organisations is named.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    org_ids = member_organisation_ids(user)
+    outsider = Q(status__in=OUTSIDER_STATUSES) & Q(visibility=Visibility.PUBLIC)
+    if org_ids:
+        outsider = Q(status__in=OUTSIDER_STATUSES) & (
+            Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+            | Q(visibility=Visibility.SHARED, shared_with__in=org_ids)
+        )
+        return outsider | Q(organisation_id__in=org_ids)
+    return outsider
+
+
+def listings_visible_to(user: User | AnonymousUser) -> QuerySet[Listing]:
+    """Listings ``user`` may see, with what list pages need loaded."""
+    qs = Listing.objects.filter(visibility_filter(user))
+    if member_organisation_ids(user) and not user.is_superuser:
+        # The shared_with join can repeat a row; keep ids unique without DISTINCT on all columns.
+        qs = Listing.objects.filter(pk__in=qs.values("pk"))
+    return qs.select_related("organisation").prefetch_related("tags", "needs__area")
+
+
+def listing_browse(user: User | AnonymousUser, filters: BrowseFilters) -> QuerySet[Listing]:
+    """Published listings visible to ``user`` narrowed by the browse filters."""
+    qs = listings_visible_to(user).filter(status=ListingStatus.PUBLISHED)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.need:
+        qs = qs.filter(needs__slug=filters.need)
+    if filters.need_area:
+        qs = qs.filter(needs__area__slug=filters.need_area).distinct()
+    if filters.tag:
+        qs = qs.filter(tags__slug=filters.tag)
+    if filters.organisation_kind:
+        qs = qs.filter(organisation__kind=filters.organisation_kind)
+    if filters.organisation:
+        qs = qs.filter(organisation__slug=filters.organisation)
+    if filters.region:
+        qs = qs.filter(region=filters.region)
+    if filters.price == "free":
+        qs = qs.filter(price_model=PriceModel.FREE)
+    elif filters.price == "paid":
+        qs = qs.exclude(price_model=PriceModel.FREE)
+    return qs.order_by("-published_at", "-id")
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    kind: str = ""
+    need: str = ""
+    need_area: str = ""
+    tag: str = ""
+    organisation_kind: str = ""
+    organisation: str = ""
+    region: str = ""
+    price: str = ""  # "", "free" or "paid"
+
+
+def listings_of_organisation(
+    user: User | AnonymousUser, organisation: Organisation
+) -> QuerySet[Listing]:
+    """An organisation's listings as ``user`` may see them (its members see drafts too)."""
+    return listings_visible_to(user).filter(organisation=organisation).order_by(
+        "status", "-updated_at"
+    )
