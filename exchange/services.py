@@ -132,6 +132,15 @@ def _membership_add(organisation: Organisation, user: User, role: str) -> Member
     return membership
 
 
+@transaction.atomic
+def membership_add(*, actor: User, organisation: Organisation, user: User, role: str) -> Membership:
+    """An admin adds an existing account directly (used by staff tools and demo data)."""
+    require_perm(actor, ORG_MANAGE_MEMBERS, organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role “{role}”."})
+    return _membership_add(organisation, user, role)
+
+
 def _admins_of(organisation: Organisation) -> list[User]:
     return list(
         User.objects.filter(memberships__organisation=organisation, memberships__role=Role.ADMIN)

@@ -7,7 +7,13 @@ from listings.models import Listing
 @admin.register(Listing)
 class ListingAdmin(GuardedModelAdmin):
     list_display = [
-        "title", "kind", "organisation", "status", "visibility", "region", "published_at",
+        "title",
+        "kind",
+        "organisation",
+        "status",
+        "visibility",
+        "region",
+        "published_at",
     ]
     list_filter = ["kind", "status", "visibility", "price_model", "region", "organisation__kind"]
     search_fields = ["title", "summary", "organisation__name"]

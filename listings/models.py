@@ -71,8 +71,10 @@ class Listing(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(price_model__in=["fixed", "from", "per_user_per_year"],
-                             price_pence__isnull=False)
+                    models.Q(
+                        price_model__in=["fixed", "from", "per_user_per_year"],
+                        price_pence__isnull=False,
+                    )
                     | models.Q(price_model__in=["free", "quote"], price_pence__isnull=True)
                 ),
                 name="listing_price_matches_model",

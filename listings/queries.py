@@ -97,6 +97,8 @@ def listings_of_organisation(
     user: User | AnonymousUser, organisation: Organisation
 ) -> QuerySet[Listing]:
     """An organisation's listings as ``user`` may see them (its members see drafts too)."""
-    return listings_visible_to(user).filter(organisation=organisation).order_by(
-        "status", "-updated_at"
+    return (
+        listings_visible_to(user)
+        .filter(organisation=organisation)
+        .order_by("status", "-updated_at")
     )

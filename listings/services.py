@@ -30,10 +30,21 @@ from listings.enums import (
 )
 from listings.models import Listing
 
-EDITABLE_FIELDS = frozenset({
-    "kind", "title", "summary", "body", "price_model", "price_pence", "budget_pence",
-    "region", "visibility", "video_url", "website_url",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "title",
+        "summary",
+        "body",
+        "price_model",
+        "price_pence",
+        "budget_pence",
+        "region",
+        "visibility",
+        "video_url",
+        "website_url",
+    }
+)
 
 
 def _check_price(listing: Listing) -> None:
@@ -99,10 +110,20 @@ def listing_create(
     ):
         raise PermissionDenied("You can only create listings for your own organisation.")
     listing = Listing(
-        kind=kind, title=title.strip(), slug=slugify(title)[:180] or "listing",
-        summary=summary.strip(), body=body, organisation=organisation, author=actor,
-        price_model=price_model, price_pence=price_pence, budget_pence=budget_pence,
-        region=region, visibility=visibility, video_url=video_url, website_url=website_url,
+        kind=kind,
+        title=title.strip(),
+        slug=slugify(title)[:180] or "listing",
+        summary=summary.strip(),
+        body=body,
+        organisation=organisation,
+        author=actor,
+        price_model=price_model,
+        price_pence=price_pence,
+        budget_pence=budget_pence,
+        region=region,
+        visibility=visibility,
+        video_url=video_url,
+        website_url=website_url,
         status=ListingStatus.DRAFT,
     )
     _check_price(listing)

@@ -1,26 +1,179 @@
-"""PLACEHOLDER."""
-from django.http import HttpResponse
+"""HTML pages for listings: browse, detail, create, edit, status changes, my listings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
+from exchange.markup import render_markdown
+from exchange.models import Organisation
+from exchange.permissions import LISTING_CHANGE, LISTING_PUBLISH, has_perm
+from listings import services
+from listings.enums import STATUS_TRANSITIONS, ListingStatus
+from listings.forms import BrowseForm, ListingForm
+from listings.queries import listing_browse as browse_query
+from listings.queries import listings_visible_to
+
+STATUS_ACTIONS = {
+    "publish": (services.listing_publish, "Listing published."),
+    "close": (services.listing_close, "Listing closed: it stays visible but is marked closed."),
+    "archive": (services.listing_archive, "Listing archived."),
+}
 
 
-def listing_browse(request, **kwargs):
-    return HttpResponse('todo')
+def listing_browse(request: HttpRequest) -> HttpResponse:
+    form = BrowseForm(request.GET or None)
+    filters = form.filters()
+    page = Paginator(browse_query(request.user, filters), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "listings/browse.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "listings": page.object_list,
+        },
+    )
 
 
-def listing_create(request, **kwargs):
-    return HttpResponse('todo')
+def listing_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    listing = get_object_or_404(listings_visible_to(request.user), pk=pk)
+    if slug != listing.slug:
+        return redirect(listing, permanent=True)
+    user = request.user
+    can_publish = has_perm(user, LISTING_PUBLISH, listing)
+    return render(
+        request,
+        "listings/detail.html",
+        {
+            "listing": listing,
+            "body_html": render_markdown(listing.body),
+            "can_edit": listing.status != ListingStatus.ARCHIVED
+            and has_perm(user, LISTING_CHANGE, listing),
+            "status_actions": [
+                a
+                for a in STATUS_ACTIONS
+                if can_publish and _target(a) in STATUS_TRANSITIONS[listing.status]
+            ],
+            "is_owner_member": user.is_authenticated
+            and listing.organisation.memberships.filter(user=user).exists(),
+        },
+    )
 
 
-def my_listings(request, **kwargs):
-    return HttpResponse('todo')
+def _target(action: str) -> str:
+    return {
+        "publish": ListingStatus.PUBLISHED,
+        "close": ListingStatus.CLOSED,
+        "archive": ListingStatus.ARCHIVED,
+    }[action]
 
 
-def listing_edit(request, **kwargs):
-    return HttpResponse('todo')
+@login_required
+def listing_create(request: HttpRequest) -> HttpResponse:
+    if not Organisation.objects.filter(memberships__user=request.user).exists():
+        messages.info(
+            request, "Create or join an organisation first: listings belong to organisations."
+        )
+        return redirect("organisation-list")
+    form = ListingForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],  # type: ignore[arg-type]
+                **form.service_kwargs(),
+            )
+            if request.POST.get("publish_now"):
+                listing = services.listing_publish(actor=request.user, listing=listing)  # type: ignore[arg-type]
+        except (ValidationError, PermissionDenied, InvalidTransition) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, "Listing published." if listing.status == "published" else "Draft saved."
+            )
+            return redirect(listing)
+    return render(request, "listings/form.html", {"form": form, "creating": True})
 
 
-def listing_status(request, **kwargs):
-    return HttpResponse('todo')
+@login_required
+def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(listings_visible_to(request.user), pk=pk)
+    if (
+        not has_perm(request.user, LISTING_CHANGE, listing)
+        or listing.status == ListingStatus.ARCHIVED
+    ):
+        raise PermissionDenied("You cannot edit this listing.")
+    form = ListingForm(
+        request.POST or None, user=request.user, initial=ListingForm.initial_from(listing)
+    )  # type: ignore[arg-type]
+    form.fields["organisation"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            kwargs = form.service_kwargs()
+            listing = services.listing_update(
+                actor=request.user,
+                listing=listing,  # type: ignore[arg-type]
+                tag_names=kwargs.pop("tag_names"),
+                needs=kwargs.pop("needs"),
+                shared_with=kwargs.pop("shared_with"),
+                **kwargs,
+            )
+        except (ValidationError, PermissionDenied, InvalidTransition) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect(listing)
+    return render(
+        request, "listings/form.html", {"form": form, "listing": listing, "creating": False}
+    )
 
 
-def listing_detail(request, **kwargs):
-    return HttpResponse('todo')
+@require_POST
+@login_required
+def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(listings_visible_to(request.user), pk=pk)
+    action = STATUS_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, "Unknown action.")
+        return redirect(listing)
+    service, done = action
+    try:
+        listing = service(actor=request.user, listing=listing)  # type: ignore[operator]
+    except (ValidationError, InvalidTransition) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(listing.get_absolute_url())
+
+
+@login_required
+def my_listings(request: HttpRequest) -> HttpResponse:
+    orgs = Organisation.objects.filter(memberships__user=request.user).order_by("name")
+    visible = listings_visible_to(request.user)
+    groups = [
+        (org, list(visible.filter(organisation=org).order_by("status", "-updated_at")))
+        for org in orgs
+    ]
+    return render(request, "listings/mine.html", {"groups": groups})
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return getattr(exc, "message", str(exc))
+
+
+def _add_errors(form: ListingForm, exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            name = {"price_pence": "price", "budget_pence": "budget"}.get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, _message(exc))
