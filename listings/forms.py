@@ -23,19 +23,12 @@ def pence_to_pounds(value: int | None) -> Decimal | None:
     return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
 
 
-class GroupedNeedField(forms.ModelMultipleChoiceField):
-    """Needs as a multi-select grouped by area (optgroups)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=Need.objects.select_related("area"), **kwargs)
-
-    def _get_choices(self) -> list[tuple[str, list[tuple[int, str]]]]:  # type: ignore[override]
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for need in self.queryset:
-            groups.setdefault(need.area.name, []).append((need.pk, need.name))
-        return list(groups.items())
-
-    choices = property(_get_choices)  # type: ignore[assignment]
+def grouped_need_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Needs as (area, [(id, need)]) groups for an <optgroup> select."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for need in Need.objects.select_related("area"):
+        groups.setdefault(need.area.name, []).append((need.pk, need.name))
+    return list(groups.items())
 
 
 class ListingForm(forms.Form):
@@ -60,7 +53,8 @@ class ListingForm(forms.Form):
         max_length=500,
         help_text="Comma-separated, e.g. befriending, volunteers, telecare.",
     )
-    needs = GroupedNeedField(
+    needs = forms.ModelMultipleChoiceField(
+        queryset=Need.objects.all(),
         required=False,
         help_text="The public-service needs this is about (choose up to 5).",
     )
@@ -95,6 +89,7 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         orgs = Organisation.objects.filter(memberships__user=user).order_by("name")
         self.fields["organisation"].queryset = orgs  # type: ignore[attr-defined]
+        self.fields["needs"].widget.choices = grouped_need_choices()
 
     def clean_tags(self) -> list[str]:
         names = parse_tag_names(self.cleaned_data["tags"])
