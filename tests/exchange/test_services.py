@@ -67,11 +67,11 @@ def test_organisation_update_verified_kind_is_frozen(council):
         services.organisation_update(actor=admin, organisation=council, kind="supplier")
 
 
-def test_invitation_create_emails_link_that_accepts(council):
+def test_invitation_create_emails_link_that_accepts(council, django_capture_on_commit_callbacks):
     admin = council.memberships.get().user
     invitee = UserFactory(email="newbie@northshire.example")
 
-    with services.transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invitation_create(
             actor=admin, organisation=council, email="Newbie@Northshire.example", role=Role.MEMBER
         )
