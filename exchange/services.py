@@ -20,11 +20,16 @@ from exchange import notifications
 from exchange.enums import NotificationKind, Region, RequestStatus, Role
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from exchange.models import ApiToken, Invitation, JoinRequest, Membership, Organisation, Tag, User
-from exchange.permissions import ORG_ADMIN_PERMS, ORG_MANAGE_MEMBERS, grant_to_organisation, require_perm
+from exchange.permissions import (
+    ORG_ADMIN_PERMS,
+    ORG_MANAGE_MEMBERS,
+    grant_to_organisation,
+    require_perm,
+)
 from exchange.queue import enqueue_after_commit
 
 INVITATION_SALT = "exchange.invitation"
-API_TOKEN_PREFIX = "oix_"
+API_TOKEN_PREFIX = "oix_"  # noqa: S105  (a public marker, not a secret)
 
 
 # --- People ---------------------------------------------------------------------------------
@@ -105,7 +110,9 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **fields: object) -> Organisation:
+def organisation_update(
+    *, actor: User, organisation: Organisation, **fields: object
+) -> Organisation:
     """Admins change name, description, website, region, kind or size. Slug stays stable."""
     require_perm(actor, "exchange.change_organisation", organisation)
     allowed = {"name", "description", "website", "region", "kind", "is_small"}
@@ -198,7 +205,7 @@ def invitation_from_token(token: str) -> Invitation:
     """Resolve a signed invitation link. Raises ValidationError when bad or expired."""
     try:
         data = signing.loads(
-            token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE.total_seconds()
+            token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE
         )
     except signing.SignatureExpired as exc:
         raise ValidationError("This invitation has expired. Ask for a new one.") from exc
@@ -246,7 +253,9 @@ def invitation_withdraw(*, actor: User, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def join_request_create(*, actor: User, organisation: Organisation, message: str = "") -> JoinRequest:
+def join_request_create(
+    *, actor: User, organisation: Organisation, message: str = ""
+) -> JoinRequest:
     """Ask to join. Side effect: the organisation's admins are notified."""
     if Membership.objects.filter(organisation=organisation, user=actor).exists():
         raise ValidationError("You are already a member of this organisation.")
@@ -295,6 +304,12 @@ def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool
 
 
 def _admin_count(organisation: Organisation) -> int:
+    """Count the admins, holding the organisation's row lock until the transaction ends.
+
+    Without the lock, two admins demoting or removing each other at the same moment would
+    each count two admins on PostgreSQL and leave the organisation with none.
+    """
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk"))
     return Membership.objects.filter(organisation=organisation, role=Role.ADMIN).count()
 
 
@@ -417,7 +432,10 @@ def tag_merge(*, actor: User, source: Tag, target: Tag) -> Tag:
 def tags_popular(limit: int = 30) -> list[Tag]:
     return list(
         Tag.objects.filter(merged_into__isnull=True)
-        .annotate(n=Count("listings", filter=Q(listings__status="published")))
+        # Only public listings count: tags of members-only or shared listings stay private.
+        .annotate(n=Count(
+            "listings", filter=Q(listings__status="published", listings__visibility="public")
+        ))
         .filter(n__gt=0)
         .order_by("-n", "slug")[:limit]
     )
@@ -436,7 +454,9 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     if not name.strip():
         raise ValidationError({"name": "Give the token a name so you can recognise it later."})
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 bits of entropy
-    token = ApiToken(user=actor, name=name.strip()[:100], prefix=raw[:12], key_hash=api_token_hash(raw))
+    token = ApiToken(
+        user=actor, name=name.strip()[:100], prefix=raw[:12], key_hash=api_token_hash(raw)
+    )
     token.full_clean()
     token.save()
     return token, raw

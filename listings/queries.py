@@ -22,7 +22,7 @@ def member_organisation_ids(user: User | AnonymousUser) -> list[int]:
         cached = list(
             Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
         )
-        user._member_org_ids = cached  # type: ignore[union-attr]
+        user._member_org_ids = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

@@ -13,6 +13,7 @@ from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationE
 from exchange.markup import render_markdown
 from exchange.models import Organisation
 from exchange.permissions import LISTING_CHANGE, LISTING_PUBLISH, has_perm
+from exchange.typing import AuthenticatedHttpRequest
 from listings import services
 from listings.enums import STATUS_TRANSITIONS, ListingStatus
 from listings.forms import BrowseForm, ListingForm
@@ -76,22 +77,22 @@ def _target(action: str) -> str:
 
 
 @login_required
-def listing_create(request: HttpRequest) -> HttpResponse:
+def listing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not Organisation.objects.filter(memberships__user=request.user).exists():
         messages.info(
             request, "Create or join an organisation first: listings belong to organisations."
         )
         return redirect("organisation-list")
-    form = ListingForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = ListingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             listing = services.listing_create(
                 actor=request.user,
-                organisation=form.cleaned_data["organisation"],  # type: ignore[arg-type]
+                organisation=form.cleaned_data["organisation"],
                 **form.service_kwargs(),
             )
             if request.POST.get("publish_now"):
-                listing = services.listing_publish(actor=request.user, listing=listing)  # type: ignore[arg-type]
+                listing = services.listing_publish(actor=request.user, listing=listing)
         except (ValidationError, PermissionDenied, InvalidTransition) as exc:
             _add_errors(form, exc)
         else:
@@ -103,7 +104,7 @@ def listing_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(listings_visible_to(request.user), pk=pk)
     if (
         not has_perm(request.user, LISTING_CHANGE, listing)
@@ -112,14 +113,14 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You cannot edit this listing.")
     form = ListingForm(
         request.POST or None, user=request.user, initial=ListingForm.initial_from(listing)
-    )  # type: ignore[arg-type]
+    )
     form.fields["organisation"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             kwargs = form.service_kwargs()
             listing = services.listing_update(
                 actor=request.user,
-                listing=listing,  # type: ignore[arg-type]
+                listing=listing,
                 tag_names=kwargs.pop("tag_names"),
                 needs=kwargs.pop("needs"),
                 shared_with=kwargs.pop("shared_with"),
@@ -137,7 +138,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(listings_visible_to(request.user), pk=pk)
     action = STATUS_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
@@ -145,7 +146,7 @@ def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(listing)
     service, done = action
     try:
-        listing = service(actor=request.user, listing=listing)  # type: ignore[operator]
+        listing = service(actor=request.user, listing=listing)
     except (ValidationError, InvalidTransition) as exc:
         messages.error(request, _message(exc))
     else:
@@ -154,7 +155,7 @@ def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_listings(request: HttpRequest) -> HttpResponse:
+def my_listings(request: AuthenticatedHttpRequest) -> HttpResponse:
     orgs = Organisation.objects.filter(memberships__user=request.user).order_by("name")
     visible = listings_visible_to(request.user)
     groups = [

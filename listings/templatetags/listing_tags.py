@@ -21,13 +21,14 @@ def pounds(pence: int | None) -> str:
 def price_label(listing: Listing) -> str:
     """Human price: "Free", "£4,000", "From £500", "£12 per user per year", "On quotation"."""
     amount = pounds(listing.price_pence)
-    return {
+    labels: dict[str, str] = {
         PriceModel.FREE: "Free",
         PriceModel.FIXED: amount,
         PriceModel.FROM: f"From {amount}",
         PriceModel.PER_USER_PER_YEAR: f"{amount} per user per year",
         PriceModel.QUOTE: "On quotation",
-    }.get(listing.price_model, "")
+    }
+    return labels.get(listing.price_model, "")
 
 
 @register.simple_tag(takes_context=True)
