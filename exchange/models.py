@@ -78,7 +78,8 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     region = models.CharField(max_length=20, choices=Region.choices, default=Region.NATIONAL)
     is_small = models.BooleanField(
-        "small or medium enterprise", default=True,
+        "small or medium enterprise",
+        default=True,
         help_text="Suppliers: fewer than 250 staff.",
     )
     verified = models.BooleanField(
@@ -195,7 +196,11 @@ class Tag(models.Model):
     name = models.CharField(max_length=60)
     slug = models.SlugField(max_length=60, unique=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="synonyms",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="synonyms",
         help_text="Set when this tag was merged: it then acts as a synonym of the target.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -33,9 +33,7 @@ def delivery_for(user: User, kind: str) -> str:
 
 
 def preferences_for(user: User) -> dict[str, str]:
-    chosen = dict(
-        NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
-    )
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     return {kind: chosen.get(kind, Delivery.DIGEST) for kind in NotificationKind.values}
 
 
@@ -109,6 +107,8 @@ def _absolute(link: str) -> str:
 
 def _send(user: User, subject: str, template: str, context: dict[str, object]) -> None:
     context = {**context, "user": user, "site_url": settings.SITE_URL}
+    # A newline in a header raises BadHeaderError; names inside notification texts may have one.
+    subject = " ".join(subject.split())
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
@@ -147,13 +147,19 @@ def send_digests(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     waiting = (
-        Notification.objects.filter(emailed_at__isnull=True, email_skipped=False, created_at__lte=now)
+        Notification.objects.filter(
+            emailed_at__isnull=True, email_skipped=False, created_at__lte=now
+        )
         .select_related("recipient")
         .order_by("recipient_id", "created_at", "id")
     )
     per_user: dict[int, list[Notification]] = defaultdict(list)
+    deliveries: dict[tuple[int, str], str] = {}
     for n in waiting:
-        if delivery_for(n.recipient, n.kind) == Delivery.DIGEST:
+        key = (n.recipient_id, n.kind)
+        if key not in deliveries:
+            deliveries[key] = delivery_for(n.recipient, n.kind)
+        if deliveries[key] == Delivery.DIGEST:
             per_user[n.recipient_id].append(n)
     sent = 0
     for items in per_user.values():
@@ -168,7 +174,8 @@ def send_digests(*, now: datetime | None = None) -> int:
                 continue
             user = items[0].recipient
             count = len(locked)
-            subject = f"Your Open Innovation Exchange digest: {count} update{'s' if count != 1 else ''}"
+            plural = "s" if count != 1 else ""
+            subject = f"Your Open Innovation Exchange digest: {count} update{plural}"
             _send(
                 user,
                 subject,

@@ -98,8 +98,15 @@ def organisation_create(
     admin_group = Group.objects.create(name=f"org:{slug}:admins")
     member_group = Group.objects.create(name=f"org:{slug}:members")
     org = Organisation(
-        name=name.strip(), slug=slug, kind=kind, region=region, description=description,
-        website=website, is_small=is_small, admin_group=admin_group, member_group=member_group,
+        name=name.strip(),
+        slug=slug,
+        kind=kind,
+        region=region,
+        description=description,
+        website=website,
+        is_small=is_small,
+        admin_group=admin_group,
+        member_group=member_group,
     )
     org.full_clean()
     org.save()
@@ -180,9 +187,11 @@ def invitation_create(
 
 def invitation_email_send(*, invitation_id: int) -> bool:
     """Email the invitation link. Idempotent enough: only pending invitations are sent."""
-    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(
-        pk=invitation_id, status=RequestStatus.PENDING
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id, status=RequestStatus.PENDING)
+        .first()
+    )
     if invitation is None:
         return False
     url = settings.SITE_URL + reverse(
@@ -204,9 +213,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
 def invitation_from_token(token: str) -> Invitation:
     """Resolve a signed invitation link. Raises ValidationError when bad or expired."""
     try:
-        data = signing.loads(
-            token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE
-        )
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise ValidationError("This invitation has expired. Ask for a new one.") from exc
     except signing.BadSignature as exc:
@@ -279,9 +286,11 @@ def join_request_create(
 @transaction.atomic
 def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool) -> JoinRequest:
     """Approve (adds a member) or decline. Side effect: the requester is notified."""
-    join_request = JoinRequest.objects.select_for_update().select_related(
-        "organisation", "user"
-    ).get(pk=join_request.pk)
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=join_request.pk)
+    )
     organisation = join_request.organisation
     require_perm(actor, ORG_MANAGE_MEMBERS, organisation)
     if join_request.status != RequestStatus.PENDING:
@@ -316,15 +325,19 @@ def _admin_count(organisation: Organisation) -> int:
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Change a member's role. The last admin cannot be demoted."""
-    membership = Membership.objects.select_for_update().select_related(
-        "organisation", "user"
-    ).get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=membership.pk)
+    )
     require_perm(actor, ORG_MANAGE_MEMBERS, membership.organisation)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role “{role}”."})
-    if membership.role == Role.ADMIN and role != Role.ADMIN and _admin_count(
-        membership.organisation
-    ) == 1:
+    if (
+        membership.role == Role.ADMIN
+        and role != Role.ADMIN
+        and _admin_count(membership.organisation) == 1
+    ):
         raise InvalidTransition("An organisation needs at least one admin. Appoint another first.")
     membership.role = role
     membership.save(update_fields=["role"])
@@ -341,9 +354,11 @@ def _membership_delete(membership: Membership) -> None:
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     """An admin removes a member (not the last admin)."""
-    membership = Membership.objects.select_for_update().select_related(
-        "organisation", "user"
-    ).get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=membership.pk)
+    )
     require_perm(actor, ORG_MANAGE_MEMBERS, membership.organisation)
     if membership.role == Role.ADMIN and _admin_count(membership.organisation) == 1:
         raise InvalidTransition("An organisation needs at least one admin. Appoint another first.")
@@ -353,15 +368,13 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 @transaction.atomic
 def membership_leave(*, actor: User, organisation: Organisation) -> None:
     """Leave an organisation. The last admin must appoint another admin first."""
-    membership = Membership.objects.select_for_update().filter(
-        organisation=organisation, user=actor
-    ).first()
+    membership = (
+        Membership.objects.select_for_update().filter(organisation=organisation, user=actor).first()
+    )
     if membership is None:
         raise ValidationError("You are not a member of this organisation.")
     if membership.role == Role.ADMIN and _admin_count(organisation) == 1:
-        raise InvalidTransition(
-            "You are the only admin. Appoint another admin before you leave."
-        )
+        raise InvalidTransition("You are the only admin. Appoint another admin before you leave.")
     _membership_delete(membership)
 
 
@@ -433,9 +446,11 @@ def tags_popular(limit: int = 30) -> list[Tag]:
     return list(
         Tag.objects.filter(merged_into__isnull=True)
         # Only public listings count: tags of members-only or shared listings stay private.
-        .annotate(n=Count(
-            "listings", filter=Q(listings__status="published", listings__visibility="public")
-        ))
+        .annotate(
+            n=Count(
+                "listings", filter=Q(listings__status="published", listings__visibility="public")
+            )
+        )
         .filter(n__gt=0)
         .order_by("-n", "slug")[:limit]
     )
@@ -470,4 +485,3 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
-

@@ -18,7 +18,9 @@ def read_vocabulary(path: Path = NEEDS_FILE) -> list[dict[str, Any]]:
     return data
 
 
-def load_vocabulary(need_area_model: Any, need_model: Any, path: Path = NEEDS_FILE) -> tuple[int, int]:
+def load_vocabulary(
+    need_area_model: Any, need_model: Any, path: Path = NEEDS_FILE
+) -> tuple[int, int]:
     """Create or update areas and needs by slug. Never deletes. Returns (areas, needs)."""
     areas = needs = 0
     for a_pos, area in enumerate(read_vocabulary(path)):

@@ -16,8 +16,11 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation-create"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
-    path("organisations/<slug:slug>/members/", views.organisation_members,
-         name="organisation-members"),
+    path(
+        "organisations/<slug:slug>/members/",
+        views.organisation_members,
+        name="organisation-members",
+    ),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="organisation-join"),
     path("organisations/<slug:slug>/leave/", views.organisation_leave, name="organisation-leave"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),

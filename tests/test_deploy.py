@@ -25,9 +25,14 @@ PRODUCTION_ENV = {
 def _check(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     env.update(env_overrides)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -39,7 +44,9 @@ def test_deploy_check_clean_with_production_settings():
 
 
 def test_deploy_check_fails_on_embedded_defaults():
-    env = {k: v for k, v in PRODUCTION_ENV.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    env = {
+        k: v for k, v in PRODUCTION_ENV.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
+    }
 
     result = _check(env)
 

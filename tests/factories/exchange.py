@@ -16,28 +16,37 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
 
 def make_organisation(
-    *, admin: User | None = None, kind: str = OrganisationKind.COUNCIL, name: str | None = None,
-    region: str = Region.NORTH_WEST, **extra,
+    *,
+    admin: User | None = None,
+    kind: str = OrganisationKind.COUNCIL,
+    name: str | None = None,
+    region: str = Region.NORTH_WEST,
+    **extra,
 ) -> Organisation:
     """An organisation created through the real service, with ``admin`` as first admin."""
     admin = admin or UserFactory()
     make_organisation.counter += 1
     return services.organisation_create(
-        actor=admin, name=name or f"Organisation {make_organisation.counter}", kind=kind,
-        region=region, **extra,
+        actor=admin,
+        name=name or f"Organisation {make_organisation.counter}",
+        kind=kind,
+        region=region,
+        **extra,
     )
 
 
 make_organisation.counter = 0
 
 
-def add_member(organisation: Organisation, user: User | None = None, role: str = Role.MEMBER) -> User:
+def add_member(
+    organisation: Organisation, user: User | None = None, role: str = Role.MEMBER
+) -> User:
     """Add a person to an organisation (test shortcut through the service's own helper)."""
     user = user or UserFactory()
     services._membership_add(organisation, user, role)

@@ -27,9 +27,16 @@ def make_listing(
     elif not organisation.memberships.filter(user=author).exists():
         add_member(organisation, author)
     listing = services.listing_create(
-        actor=author, organisation=organisation, kind=kind, title=title, summary=summary,
-        visibility=visibility, shared_with=shared_with or [], price_model=price_model,
-        price_pence=price_pence, **extra,
+        actor=author,
+        organisation=organisation,
+        kind=kind,
+        title=title,
+        summary=summary,
+        visibility=visibility,
+        shared_with=shared_with or [],
+        price_model=price_model,
+        price_pence=price_pence,
+        **extra,
     )
     if publish:
         listing = services.listing_publish(actor=author, listing=listing)

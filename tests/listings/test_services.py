@@ -7,7 +7,7 @@ from exchange.models import Need, Tag
 from listings import services
 from listings.enums import ListingKind, ListingStatus, PriceModel, Visibility
 from listings.models import Listing
-from tests.factories.exchange import UserFactory, add_member, make_organisation
+from tests.factories.exchange import UserFactory, add_member
 from tests.factories.listings import make_listing
 
 pytestmark = pytest.mark.django_db

@@ -191,7 +191,7 @@ def test_browse_filters_by_kind_tag_and_price(client, supplier, council):
         reverse("listing-browse"), {"tag": "bins", "price": "free", "kind": "product"}
     )
 
-    assert [l.title for l in response.context["listings"]] == ["Free bins"]
+    assert [item.title for item in response.context["listings"]] == ["Free bins"]
 
 
 def test_browse_empty_state_suggests_removing_filters(client):
@@ -208,7 +208,7 @@ def test_browse_ignores_unknown_filter_values(client, supplier):
     response = client.get(reverse("listing-browse"), {"kind": "spaceship", "need": "nope"})
 
     assert response.status_code == 200
-    assert [l.title for l in response.context["listings"]] == ["Visible"]
+    assert [item.title for item in response.context["listings"]] == ["Visible"]
 
 
 def test_my_listings_shows_drafts_of_my_organisations(client, supplier):
@@ -219,7 +219,7 @@ def test_my_listings_shows_drafts_of_my_organisations(client, supplier):
     response = client.get(reverse("listing-mine"))
 
     groups = response.context["groups"]
-    assert [(org.name, [l.title for l in ls]) for org, ls in groups] == [
+    assert [(org.name, [item.title for item in ls]) for org, ls in groups] == [
         (supplier.name, ["Draft idea"])
     ]
 

@@ -65,7 +65,7 @@ def test_listing_detail_page_matrix(world, who, client):
     if people[who]:
         client.force_login(people[who])
 
-    codes = {key: client.get(l.get_absolute_url()).status_code for key, l in listings.items()}
+    codes = {key: client.get(obj.get_absolute_url()).status_code for key, obj in listings.items()}
 
     assert codes == {key: 200 if key in EXPECTED[who] else 404 for key in listings}
 
@@ -78,13 +78,12 @@ def test_browse_page_matrix(world, who, client):
 
     response = client.get(reverse("listing-browse"))
 
-    shown = {l.title for l in response.context["listings"]}
+    shown = {item.title for item in response.context["listings"]}
     # Browse shows published listings only, drafts stay on the dashboard.
     assert shown == {listings[k].title for k in EXPECTED[who] - {"draft"}}
 
 
-def test_shared_listing_not_duplicated_for_member_of_two_shared_organisations(world):
-    listings, _ = world
+def test_shared_listing_not_duplicated_for_member_of_two_shared_organisations():
     a = make_organisation(kind="council")
     b = make_organisation(kind="council")
     person = add_member(a)

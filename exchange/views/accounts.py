@@ -1,0 +1,86 @@
+"""Home page, sign-up, profile and dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+
+from exchange import services
+from exchange.enums import RequestStatus, Role
+from exchange.exceptions import ValidationError
+from exchange.forms import ProfileForm, SignupForm, add_service_error
+from exchange.models import JoinRequest, Membership, Notification
+from exchange.typing import AuthenticatedHttpRequest
+from exchange.views.common import safe_next
+
+AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # Latest listings come from the listings app's template tags (a fragment, see STYLE.md).
+    return render(request, "exchange/home.html", {"popular_tags": services.tags_popular(limit=20)})
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    next_url = safe_next(request)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_signup(
+                email=data["email"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                job_title=data["job_title"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            login(request, user, backend=AUTH_BACKEND)
+            messages.success(request, f"Welcome to the exchange, {user.display_name}.")
+            return HttpResponseRedirect(next_url) if next_url else redirect("dashboard")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(
+        request.POST or None, initial={"full_name": user.full_name, "job_title": user.job_title}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Your profile was saved.")
+            return redirect("profile")
+    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    return render(request, "exchange/profile.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
+    organisations = [{"membership": m} for m in memberships]
+    administered = [m.organisation_id for m in memberships if m.role == Role.ADMIN]
+    join_requests = JoinRequest.objects.filter(
+        organisation_id__in=administered, status=RequestStatus.PENDING
+    ).select_related("user", "organisation")
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]
+    return render(
+        request,
+        "exchange/dashboard.html",
+        {
+            "organisations": organisations,
+            "join_requests": join_requests,
+            "unread": unread,
+        },
+    )
