@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import Resolver404, ResolverMatch, resolve
 from rest_framework import exceptions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from exchange.exceptions import InvalidTransition
@@ -25,9 +29,13 @@ class Conflict(exceptions.APIException):
 
 def _from_django_validation(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError(
-            {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-        )
+        return exceptions.ValidationError({
+            # full_clean() files constraint violations under "__all__".
+            ("non_field_errors" if field == NON_FIELD_ERRORS else field): [
+                str(message) for error in errors for message in error.messages
+            ]
+            for field, errors in exc.error_dict.items()
+        })
     return exceptions.ValidationError({"non_field_errors": list(exc.messages)})
 
 
@@ -74,3 +82,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body["non_field_errors"] = response.data["non_field_errors"]
     response.data = {"error": body}
     return response
+
+
+class NotFoundView(APIView):
+    """Answers every unknown path under /api/ with the JSON 404, whatever the method."""
+
+    authentication_classes: list[type] = []
+    permission_classes: list[type] = []
+    schema = None  # not an endpoint: keep it out of the OpenAPI document
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        with_slash = request.path + "/"
+        if not request.path.endswith("/"):
+            match = _resolve(with_slash)
+            if match is not None and getattr(match.func, "view_class", None) is not NotFoundView:
+                raise exceptions.NotFound(f"Not found. Did you mean {with_slash} ?")
+        raise exceptions.NotFound()
+
+
+def _resolve(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.filters.organisations import OrganisationFilterSet
+from api.permissions import ObjectPermissions
+from api.queries import organisations_for_api
+from api.schema import error_responses
+from api.serializers.organisations import OrganisationSerializer, OrganisationUpdateSerializer
+from api.viewsets.base import ReadWriteViewSet
+from exchange.models import Organisation
+from exchange.permissions import ORG_CHANGE
+from exchange.services import organisation_update
+
+
+@extend_schema(tags=["organisations"])
+@extend_schema_view(
+    list=extend_schema(summary="Organisations on the exchange"),
+    retrieve=extend_schema(summary="One organisation", responses={
+        200: OrganisationSerializer, **error_responses(404),
+    }),
+    partial_update=extend_schema(
+        summary="Change an organisation's details (its admins only)",
+        request=OrganisationUpdateSerializer,
+        responses={200: OrganisationSerializer, **error_responses(400, 401, 403, 404)},
+    ),
+)
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ReadWriteViewSet,
+):
+    """Suppliers, councils, third-sector groups and other bodies. The slug never changes."""
+
+    http_method_names = ["get", "patch", "head", "options"]
+    lookup_field = "slug"
+    serializer_class = OrganisationSerializer
+    permission_classes = [ObjectPermissions]
+    filterset_class = OrganisationFilterSet
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name", "slug"]
+    object_permissions = {"partial_update": (ORG_CHANGE,)}
+    write_serializers = {"partial_update": OrganisationUpdateSerializer}
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return organisations_for_api()
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(
+            OrganisationSerializer(serializer.instance, context=self.get_serializer_context()).data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = organisation_update(
+            actor=self.actor, organisation=serializer.instance,
+            **serializer.validated_data,
+        )

@@ -1,0 +1,64 @@
+import pytest
+
+from tests.factories.exchange import add_member
+from tests.factories.listings import make_listing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_browsable_api_renders_listing_pages_with_forms(client_as, council):
+    listing = make_listing(organisation=council, tag_names=["waste"], visibility="members")
+    client = client_as(add_member(council))
+
+    list_page = client.get("/api/v1/listings/", HTTP_ACCEPT="text/html")
+    detail_page = client.get(f"/api/v1/listings/{listing.pk}/", HTTP_ACCEPT="text/html")
+
+    assert (list_page.status_code, detail_page.status_code) == (200, 200)
+    assert 'name="organisation"' in list_page.content.decode()
+    assert 'data-method="PUT"' in detail_page.content.decode()
+
+
+def test_browsable_api_renders_organisation_page(client_as, council):
+    admin = council.memberships.get().user
+
+    response = client_as(admin).get(
+        f"/api/v1/organisations/{council.slug}/", HTTP_ACCEPT="text/html"
+    )
+
+    assert response.status_code == 200
+    assert 'data-method="PATCH"' in response.content.decode()
+
+
+def test_options_describes_the_create_input(client_as, council):
+    response = client_as(add_member(council)).options("/api/v1/listings/")
+
+    assert response.status_code == 200
+    assert list(response.json()["actions"]["POST"]) == [
+        "organisation",
+        "kind",
+        "title",
+        "summary",
+        "body",
+        "tags",
+        "needs",
+        "price_model",
+        "price_pence",
+        "budget_pence",
+        "region",
+        "visibility",
+        "shared_with",
+        "video_url",
+        "website_url",
+    ]
+
+
+def test_api_root_lists_the_resources(api_client):
+    response = api_client.get("/api/v1/")
+
+    assert response.json() == {
+        "organisations": "http://testserver/api/v1/organisations/",
+        "listings": "http://testserver/api/v1/listings/",
+        "tags": "http://testserver/api/v1/tags/",
+        "needs": "http://testserver/api/v1/needs/",
+        "need-areas": "http://testserver/api/v1/need-areas/",
+    }
