@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from exchange.models import ApiToken
-from exchange.services import api_token_hash
+from exchange.services import api_token_hash, api_token_touch
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -32,9 +31,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        api_token_touch(token=token)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -12,14 +12,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from exchange.models import Need, NeedArea, Organisation, Tag, User
 from listings.models import Listing
-from listings.queries import listings_visible_to, member_organisation_ids
+from listings.queries import listings_visible_to
 
 
 def listings_for_api(user: User | AnonymousUser) -> QuerySet[Listing]:
     """Listings ``user`` may see, with everything the API representation reads loaded."""
     qs = listings_visible_to(user)
-    if user.is_authenticated and (user.is_superuser or member_organisation_ids(user)):
-        # Only members of the owning organisation (and staff) are shown ``shared_with``.
+    if user.is_authenticated:
+        # The serializer shows ``shared_with`` to members of the owning organisation only.
         qs = qs.prefetch_related("shared_with")
     return qs
 

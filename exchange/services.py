@@ -477,6 +477,14 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+def api_token_touch(*, token: ApiToken) -> None:
+    """Record that a token was used, at most once a minute (keeps writes off the hot path)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk:

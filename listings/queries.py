@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from exchange.models import Membership, Organisation, User
 from listings.enums import ListingStatus, PriceModel, Visibility
@@ -17,17 +17,11 @@ OUTSIDER_STATUSES = (ListingStatus.PUBLISHED, ListingStatus.CLOSED)
 def member_organisation_ids(user: User | AnonymousUser) -> list[int]:
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_member_org_ids", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-        )
-        user._member_org_ids = cached  # type: ignore[union-attr,attr-defined]
-    return cached
+    return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
 
 
 def visibility_filter(user: User | AnonymousUser) -> Q:
-    """The rule of who may see a listing, as one Q.
+    """The rule of who may see a listing, as one Q built from subqueries (no joins, no dupes).
 
     - staff (superusers) see everything;
     - members of the owning organisation see all its listings, drafts and archive included;
@@ -35,26 +29,33 @@ def visibility_filter(user: User | AnonymousUser) -> Q:
       they are signed in and belong to an organisation, or "shared" when one of their
       organisations is named.
     """
-    if user.is_authenticated and user.is_superuser:
+    outsider = Q(status__in=OUTSIDER_STATUSES)
+    if not user.is_authenticated:
+        return outsider & Q(visibility=Visibility.PUBLIC)
+    if user.is_superuser:
         return Q()
-    org_ids = member_organisation_ids(user)
-    outsider = Q(status__in=OUTSIDER_STATUSES) & Q(visibility=Visibility.PUBLIC)
-    if org_ids:
-        outsider = Q(status__in=OUTSIDER_STATUSES) & (
-            Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
-            | Q(visibility=Visibility.SHARED, shared_with__in=org_ids)
+    my_orgs = Membership.objects.filter(user_id=user.pk).values("organisation_id")
+    shared_with_me = Listing.shared_with.through.objects.filter(
+        organisation_id__in=my_orgs
+    ).values("listing_id")
+    in_any_org = Exists(Membership.objects.filter(user_id=user.pk))
+    return (
+        outsider
+        & (
+            Q(visibility=Visibility.PUBLIC)
+            | (Q(visibility=Visibility.MEMBERS) & Q(in_any_org))
+            | Q(visibility=Visibility.SHARED, pk__in=shared_with_me)
         )
-        return outsider | Q(organisation_id__in=org_ids)
-    return outsider
+    ) | Q(organisation_id__in=my_orgs)
 
 
 def listings_visible_to(user: User | AnonymousUser) -> QuerySet[Listing]:
     """Listings ``user`` may see, with what list pages need loaded."""
-    qs = Listing.objects.filter(visibility_filter(user))
-    if member_organisation_ids(user) and not user.is_superuser:
-        # The shared_with join can repeat a row; keep ids unique without DISTINCT on all columns.
-        qs = Listing.objects.filter(pk__in=qs.values("pk"))
-    return qs.select_related("organisation").prefetch_related("tags", "needs__area")
+    return (
+        Listing.objects.filter(visibility_filter(user))
+        .select_related("organisation")
+        .prefetch_related("tags", "needs__area")
+    )
 
 
 def listing_browse(user: User | AnonymousUser, filters: BrowseFilters) -> QuerySet[Listing]:

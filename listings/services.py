@@ -159,7 +159,7 @@ def listing_update(
         listing.slug = slugify(listing.title)[:180] or "listing"
     _check_price(listing)
     listing.full_clean()
-    listing.save()
+    listing.save(update_fields=[*fields, "slug", "price_pence", "budget_pence", "updated_at"])
     _set_relations(listing, tag_names=tag_names, needs=needs, shared_with=shared_with)
     return listing
 
@@ -168,9 +168,10 @@ def _transition(actor: User, listing: Listing, target: str) -> Listing:
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     require_perm(actor, LISTING_PUBLISH, listing)
     if target not in STATUS_TRANSITIONS[listing.status]:
+        state = listing.get_status_display().lower()
+        article = "An" if state[0] in "aeiou" else "A"
         raise InvalidTransition(
-            f"A {listing.get_status_display().lower()} listing cannot be "
-            f"{ListingStatus(target).label.lower()}."
+            f"{article} {state} listing cannot be {ListingStatus(target).label.lower()}."
         )
     listing.status = target
     update = ["status", "updated_at"]
@@ -188,6 +189,8 @@ def _transition(actor: User, listing: Listing, target: str) -> Listing:
 @transaction.atomic
 def listing_publish(*, actor: User, listing: Listing) -> Listing:
     """draft/closed → published. Side effects: published_at set on first publication."""
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    require_perm(actor, LISTING_PUBLISH, listing)
     if listing.visibility == Visibility.SHARED and not listing.shared_with.exists():
         raise ValidationError("Share the listing with at least one organisation first.")
     return _transition(actor, listing, ListingStatus.PUBLISHED)

@@ -47,7 +47,11 @@ class ListingSerializer(serializers.ModelSerializer):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        if user.is_superuser or listing.organisation_id in member_organisation_ids(user):
+        # One membership lookup per response, shared by every row of a list.
+        if "_my_organisation_ids" not in self.context:
+            self.context["_my_organisation_ids"] = set(member_organisation_ids(user))
+        my_orgs = self.context["_my_organisation_ids"]
+        if user.is_superuser or listing.organisation_id in my_orgs:
             return [organisation.slug for organisation in listing.shared_with.all()]
         return []
 

@@ -360,9 +360,9 @@ def test_listing_transition_allowed(client_as, world, start, action, end):
         ("public", "publish", "A published listing cannot be published."),
         ("draft", "close", "A draft listing cannot be closed."),
         ("closed", "close", "A closed listing cannot be closed."),
-        ("archived", "publish", "A archived listing cannot be published."),
-        ("archived", "close", "A archived listing cannot be closed."),
-        ("archived", "archive", "A archived listing cannot be archived."),
+        ("archived", "publish", "An archived listing cannot be published."),
+        ("archived", "close", "An archived listing cannot be closed."),
+        ("archived", "archive", "An archived listing cannot be archived."),
     ],
 )
 def test_listing_transition_refused_is_409(client_as, world, start, action, message):
