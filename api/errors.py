@@ -1,6 +1,6 @@
 """One JSON error shape for every 4xx:
 
-    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"title": ["…"]}}}
+{"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"title": ["…"]}}}
 """
 
 from __future__ import annotations
@@ -29,13 +29,15 @@ class Conflict(exceptions.APIException):
 
 def _from_django_validation(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({
-            # full_clean() files constraint violations under "__all__".
-            ("non_field_errors" if field == NON_FIELD_ERRORS else field): [
-                str(message) for error in errors for message in error.messages
-            ]
-            for field, errors in exc.error_dict.items()
-        })
+        return exceptions.ValidationError(
+            {
+                # full_clean() files constraint violations under "__all__".
+                ("non_field_errors" if field == NON_FIELD_ERRORS else field): [
+                    str(message) for error in errors for message in error.messages
+                ]
+                for field, errors in exc.error_dict.items()
+            }
+        )
     return exceptions.ValidationError({"non_field_errors": list(exc.messages)})
 
 
@@ -68,8 +70,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(detail, dict):
         fields = {k: v for k, v in response.data.items() if k != "non_field_errors"}
     codes = exc.get_codes()
-    code = codes if isinstance(codes, str) else (
-        "invalid" if isinstance(exc, exceptions.ValidationError) else exc.default_code
+    code = (
+        codes
+        if isinstance(codes, str)
+        else ("invalid" if isinstance(exc, exceptions.ValidationError) else exc.default_code)
     )
     body: dict[str, Any] = {
         "status": response.status_code,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 
-from exchange.models import Membership, Organisation, User
+from exchange.models import Membership, Organisation, Tag, User
 from listings.enums import ListingStatus, PriceModel, Visibility
 from listings.models import Listing
 
@@ -35,9 +35,9 @@ def visibility_filter(user: User | AnonymousUser) -> Q:
     if user.is_superuser:
         return Q()
     my_orgs = Membership.objects.filter(user_id=user.pk).values("organisation_id")
-    shared_with_me = Listing.shared_with.through.objects.filter(
-        organisation_id__in=my_orgs
-    ).values("listing_id")
+    shared_with_me = Listing.shared_with.through.objects.filter(organisation_id__in=my_orgs).values(
+        "listing_id"
+    )
     in_any_org = Exists(Membership.objects.filter(user_id=user.pk))
     return (
         outsider
@@ -102,4 +102,29 @@ def listings_of_organisation(
         listings_visible_to(user)
         .filter(organisation=organisation)
         .order_by("status", "-updated_at")
+    )
+
+
+def listings_for_api(user: User | AnonymousUser) -> QuerySet[Listing]:
+    """Listings ``user`` may see, with everything the API representation reads loaded."""
+    qs = listings_visible_to(user)
+    if user.is_authenticated:
+        # The serializer shows ``shared_with`` to members of the owning organisation only.
+        qs = qs.prefetch_related("shared_with")
+    return qs
+
+
+def tags_in_use(user: User | AnonymousUser) -> QuerySet[Tag]:
+    """Current (non-merged) tags on at least one listing ``user`` may see, with that count.
+
+    Tags are created by listing authors, so a tag used only on a draft or a listing shared
+    with named organisations is itself private: it is not shown to anyone who cannot see one
+    of its listings.
+    """
+    visible = listings_visible_to(user).values("pk")
+    return (
+        Tag.objects.filter(merged_into__isnull=True)
+        .annotate(listing_count=Count("listings", filter=Q(listings__in=visible)))
+        .filter(listing_count__gt=0)
+        .order_by("slug")
     )

@@ -7,11 +7,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_filters import rest_framework as filters
 
-from api.queries import tags_in_use
 from exchange.enums import OrganisationKind, Region
 from exchange.models import Need, NeedArea, Organisation, Tag
 from listings.enums import ListingKind, ListingStatus, PriceModel
 from listings.models import Listing
+from listings.queries import tags_in_use
 
 
 def _tags_for(request: HttpRequest | None) -> QuerySet[Tag]:
@@ -24,18 +24,23 @@ class ListingFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ListingKind.choices)
     status = filters.ChoiceFilter(choices=ListingStatus.choices)
     need = filters.ModelChoiceFilter(
-        field_name="needs", to_field_name="slug", queryset=Need.objects.all(),
+        field_name="needs",
+        to_field_name="slug",
+        queryset=Need.objects.all(),
         help_text="Need slug.",
     )
     need_area = filters.ModelChoiceFilter(
-        to_field_name="slug", queryset=NeedArea.objects.all(), method="filter_need_area",
+        to_field_name="slug",
+        queryset=NeedArea.objects.all(),
+        method="filter_need_area",
         help_text="Need-area slug: listings with any need in that area.",
     )
     tag = filters.ModelChoiceFilter(
         field_name="tags", to_field_name="slug", queryset=_tags_for, help_text="Tag slug."
     )
     organisation = filters.ModelChoiceFilter(
-        to_field_name="slug", queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        queryset=Organisation.objects.all(),
         help_text="Slug of the owning organisation.",
     )
     organisation_kind = filters.ChoiceFilter(
@@ -43,15 +48,23 @@ class ListingFilterSet(filters.FilterSet):
     )
     region = filters.ChoiceFilter(choices=Region.choices)
     price = filters.ChoiceFilter(
-        choices=[("free", "Free"), ("paid", "Paid")], method="filter_price",
+        choices=[("free", "Free"), ("paid", "Paid")],
+        method="filter_price",
         help_text="'free', or 'paid' for every other price model.",
     )
 
     class Meta:
         model = Listing
         fields = [
-            "kind", "status", "need", "need_area", "tag", "organisation", "organisation_kind",
-            "region", "price",
+            "kind",
+            "status",
+            "need",
+            "need_area",
+            "tag",
+            "organisation",
+            "organisation_kind",
+            "region",
+            "price",
         ]
 
     def filter_need_area(

@@ -77,7 +77,8 @@ class ErrorBodySerializer(serializers.Serializer):
     message = serializers.CharField()
     # The body's key really is "fields"; it shadows Serializer.fields only for type checkers.
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()), required=False,
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
         help_text="Validation errors by field name (400 only).",
     )
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)

@@ -32,10 +32,29 @@ class ListingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Listing
         fields = [
-            "id", "url", "kind", "title", "slug", "summary", "body", "body_html",
-            "organisation", "tags", "needs", "price_model", "price_pence", "budget_pence",
-            "region", "status", "visibility", "shared_with", "video_url", "website_url",
-            "created_at", "updated_at", "published_at",
+            "id",
+            "url",
+            "kind",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "body_html",
+            "organisation",
+            "tags",
+            "needs",
+            "price_model",
+            "price_pence",
+            "budget_pence",
+            "region",
+            "status",
+            "visibility",
+            "shared_with",
+            "video_url",
+            "website_url",
+            "created_at",
+            "updated_at",
+            "published_at",
         ]
         read_only_fields = fields
 
@@ -61,23 +80,42 @@ class ListingUpdateSerializer(serializers.ModelSerializer):
 
     kind = ListingKindField()
     tags = TagNamesField(
-        max_length=30, required=False,
+        max_length=30,
+        required=False,
         help_text="Free-text tag names; they are normalised and merged tags resolved.",
     )
     needs = SlugListField(
-        queryset=Need.objects.all(), noun="need", max_length=30, required=False,
+        queryset=Need.objects.all(),
+        noun="need",
+        max_length=30,
+        required=False,
         help_text="Slugs from /api/v1/needs/.",
     )
     shared_with = SlugListField(
-        queryset=Organisation.objects.all(), noun="organisation", max_length=100,
-        required=False, help_text="Organisation slugs; used when visibility is 'shared'.",
+        queryset=Organisation.objects.all(),
+        noun="organisation",
+        max_length=100,
+        required=False,
+        help_text="Organisation slugs; used when visibility is 'shared'.",
     )
 
     class Meta:
         model = Listing
         fields = [
-            "kind", "title", "summary", "body", "tags", "needs", "price_model", "price_pence",
-            "budget_pence", "region", "visibility", "shared_with", "video_url", "website_url",
+            "kind",
+            "title",
+            "summary",
+            "body",
+            "tags",
+            "needs",
+            "price_model",
+            "price_pence",
+            "budget_pence",
+            "region",
+            "visibility",
+            "shared_with",
+            "video_url",
+            "website_url",
         ]
 
     def service_arguments(self) -> dict[str, Any]:
@@ -92,7 +130,8 @@ class ListingCreateSerializer(ListingUpdateSerializer):
     """Input of ``listing_create``: a draft owned by an organisation the caller belongs to."""
 
     organisation = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organisation.objects.all(),
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
         help_text="Slug of the owning organisation; you must be one of its members.",
     )
 
@@ -102,6 +141,9 @@ class ListingCreateSerializer(ListingUpdateSerializer):
 
 class ListingShareSerializer(serializers.Serializer):
     shared_with = SlugListField(
-        queryset=Organisation.objects.all(), noun="organisation", max_length=100,
-        allow_empty=False, help_text="Organisation slugs. Replaces the current list.",
+        queryset=Organisation.objects.all(),
+        noun="organisation",
+        max_length=100,
+        allow_empty=False,
+        help_text="Organisation slugs. Replaces the current list.",
     )

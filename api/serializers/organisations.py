@@ -26,8 +26,17 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "url", "slug", "name", "kind", "description", "website", "region", "is_small",
-            "verified", "created_at", "updated_at",
+            "url",
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "website",
+            "region",
+            "is_small",
+            "verified",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 

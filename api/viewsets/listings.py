@@ -13,7 +13,6 @@ from rest_framework.serializers import BaseSerializer
 
 from api.filters.listings import ListingFilterSet
 from api.permissions import ObjectPermissions
-from api.queries import listings_for_api
 from api.schema import error_responses
 from api.serializers.listings import (
     ListingCreateSerializer,
@@ -24,6 +23,7 @@ from api.serializers.listings import (
 from api.viewsets.base import ReadWriteViewSet
 from exchange.permissions import LISTING_CHANGE, LISTING_PUBLISH
 from listings.models import Listing
+from listings.queries import listings_for_api
 from listings.services import (
     listing_archive,
     listing_close,
@@ -43,9 +43,13 @@ _ERRORS = error_responses(400, 401, 403, 404, 409)
         description="Public listings for everyone; members-only and shared listings for "
         "members of the organisations concerned; drafts and archive for the owners.",
     ),
-    retrieve=extend_schema(summary="One listing", responses={
-        200: ListingSerializer, **error_responses(404),
-    }),
+    retrieve=extend_schema(
+        summary="One listing",
+        responses={
+            200: ListingSerializer,
+            **error_responses(404),
+        },
+    ),
     create=extend_schema(
         summary="Create a draft listing for one of your organisations",
         request=ListingCreateSerializer,
@@ -53,11 +57,13 @@ _ERRORS = error_responses(400, 401, 403, 404, 409)
     ),
     update=extend_schema(
         summary="Replace a listing's content",
-        request=ListingUpdateSerializer, responses={200: ListingSerializer, **_ERRORS},
+        request=ListingUpdateSerializer,
+        responses={200: ListingSerializer, **_ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change some of a listing's content",
-        request=ListingUpdateSerializer, responses={200: ListingSerializer, **_ERRORS},
+        request=ListingUpdateSerializer,
+        responses={200: ListingSerializer, **_ERRORS},
     ),
 )
 class ListingViewSet(
@@ -100,9 +106,7 @@ class ListingViewSet(
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = listing_create(
-            actor=self.actor, **serializer.service_arguments()
-        )
+        serializer.instance = listing_create(actor=self.actor, **serializer.service_arguments())
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
@@ -113,12 +117,14 @@ class ListingViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = listing_update(
-            actor=self.actor, listing=serializer.instance,
+            actor=self.actor,
+            listing=serializer.instance,
             **serializer.service_arguments(),
         )
 
     @extend_schema(
-        summary="Publish a draft or re-open a closed listing", request=None,
+        summary="Publish a draft or re-open a closed listing",
+        request=None,
         responses={200: ListingSerializer, **_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -126,7 +132,8 @@ class ListingViewSet(
         return self._transition(listing_publish)
 
     @extend_schema(
-        summary="Close a published listing (still visible, no longer open)", request=None,
+        summary="Close a published listing (still visible, no longer open)",
+        request=None,
         responses={200: ListingSerializer, **_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -134,7 +141,8 @@ class ListingViewSet(
         return self._transition(listing_close)
 
     @extend_schema(
-        summary="Archive a listing (final; hidden from all but its organisation)", request=None,
+        summary="Archive a listing (final; hidden from all but its organisation)",
+        request=None,
         responses={200: ListingSerializer, **_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -143,7 +151,8 @@ class ListingViewSet(
 
     @extend_schema(
         summary="Share a listing with named organisations only",
-        request=ListingShareSerializer, responses={200: ListingSerializer, **_ERRORS},
+        request=ListingShareSerializer,
+        responses={200: ListingSerializer, **_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def share(self, request: Request, pk: str | None = None) -> Response:
@@ -151,7 +160,8 @@ class ListingViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         listing = listing_share(
-            actor=self.actor, listing=listing,
+            actor=self.actor,
+            listing=listing,
             organisations=serializer.validated_data["shared_with"],
         )
         return Response(self._represent(listing))

@@ -10,21 +10,25 @@ from rest_framework.response import Response
 
 from api.filters.organisations import OrganisationFilterSet
 from api.permissions import ObjectPermissions
-from api.queries import organisations_for_api
 from api.schema import error_responses
 from api.serializers.organisations import OrganisationSerializer, OrganisationUpdateSerializer
 from api.viewsets.base import ReadWriteViewSet
 from exchange.models import Organisation
 from exchange.permissions import ORG_CHANGE
+from exchange.queries import organisations_for_api
 from exchange.services import organisation_update
 
 
 @extend_schema(tags=["organisations"])
 @extend_schema_view(
     list=extend_schema(summary="Organisations on the exchange"),
-    retrieve=extend_schema(summary="One organisation", responses={
-        200: OrganisationSerializer, **error_responses(404),
-    }),
+    retrieve=extend_schema(
+        summary="One organisation",
+        responses={
+            200: OrganisationSerializer,
+            **error_responses(404),
+        },
+    ),
     partial_update=extend_schema(
         summary="Change an organisation's details (its admins only)",
         request=OrganisationUpdateSerializer,
@@ -62,6 +66,7 @@ class OrganisationViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = organisation_update(
-            actor=self.actor, organisation=serializer.instance,
+            actor=self.actor,
+            organisation=serializer.instance,
             **serializer.validated_data,
         )

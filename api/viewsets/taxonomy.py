@@ -5,18 +5,23 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
 from api.filters.taxonomy import NeedFilterSet
-from api.queries import need_areas_for_api, needs_for_api, tags_in_use
 from api.schema import error_responses
 from api.serializers.taxonomy import NeedAreaSerializer, NeedSerializer, TagSerializer
 from exchange.models import Need, NeedArea, Tag
+from exchange.queries import need_areas_for_api, needs_for_api
+from listings.queries import tags_in_use
 
 
 @extend_schema(tags=["taxonomy"])
 @extend_schema_view(
     list=extend_schema(summary="Tags in use on listings you can see"),
-    retrieve=extend_schema(summary="One tag", responses={
-        200: TagSerializer, **error_responses(404),
-    }),
+    retrieve=extend_schema(
+        summary="One tag",
+        responses={
+            200: TagSerializer,
+            **error_responses(404),
+        },
+    ),
 )
 class TagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The free folksonomy. Merged tags are synonyms of their target and are not listed."""
@@ -33,9 +38,13 @@ class TagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 @extend_schema(tags=["taxonomy"])
 @extend_schema_view(
     list=extend_schema(summary="The needs vocabulary"),
-    retrieve=extend_schema(summary="One need", responses={
-        200: NeedSerializer, **error_responses(404),
-    }),
+    retrieve=extend_schema(
+        summary="One need",
+        responses={
+            200: NeedSerializer,
+            **error_responses(404),
+        },
+    ),
 )
 class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Needs and capabilities of public services: the controlled, two-level vocabulary."""
@@ -52,9 +61,13 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 @extend_schema(tags=["taxonomy"])
 @extend_schema_view(
     list=extend_schema(summary="Areas of the needs vocabulary, with their needs"),
-    retrieve=extend_schema(summary="One need area", responses={
-        200: NeedAreaSerializer, **error_responses(404),
-    }),
+    retrieve=extend_schema(
+        summary="One need area",
+        responses={
+            200: NeedAreaSerializer,
+            **error_responses(404),
+        },
+    ),
 )
 class NeedAreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Public-service areas, the first level of the needs vocabulary."""

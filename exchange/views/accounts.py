@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 
-from exchange import services
-from exchange.enums import RequestStatus, Role
+from exchange import queries, services
+from exchange.enums import Role
 from exchange.exceptions import ValidationError
 from exchange.forms import ProfileForm, SignupForm, add_service_error
-from exchange.models import JoinRequest, Membership, Notification
+from exchange.models import Notification
 from exchange.typing import AuthenticatedHttpRequest
 from exchange.views.common import safe_next
 
@@ -61,19 +61,17 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile was saved.")
             return redirect("profile")
-    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    memberships = queries.memberships_of(user)
     return render(request, "exchange/profile.html", {"form": form, "memberships": memberships})
 
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
+    memberships = list(queries.memberships_of(user))
     organisations = [{"membership": m} for m in memberships]
     administered = [m.organisation_id for m in memberships if m.role == Role.ADMIN]
-    join_requests = JoinRequest.objects.filter(
-        organisation_id__in=administered, status=RequestStatus.PENDING
-    ).select_related("user", "organisation")
+    join_requests = queries.pending_join_requests(administered)
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]
     return render(
         request,

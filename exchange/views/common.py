@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from exchange.exceptions import ValidationError
-from exchange.models import Membership, Organisation, User
 
 PAGE_SIZE = 20
 
@@ -45,9 +43,3 @@ def is_local_path(url: str) -> bool:
 def safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     return target if is_local_path(target) else ""
-
-
-def membership_of(user: User | AnonymousUser, organisation: Organisation) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, organisation=organisation).first()

@@ -26,10 +26,10 @@ from exchange.forms import (
 )
 from exchange.models import Invitation, JoinRequest, Membership, Organisation
 from exchange.permissions import ORG_CHANGE, ORG_MANAGE_MEMBERS, has_perm
+from exchange.queries import has_pending_join_request, membership_of
 from exchange.typing import AuthenticatedHttpRequest
 from exchange.views.common import (
     error_text,
-    membership_of,
     paginate,
     posted_pk,
 )
@@ -73,13 +73,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     user = request.user
     membership = membership_of(user, organisation)
-    asked = (
-        user.is_authenticated
-        and membership is None
-        and JoinRequest.objects.filter(
-            organisation=organisation, user=user, status=RequestStatus.PENDING
-        ).exists()
-    )
+    asked = membership is None and has_pending_join_request(user, organisation)
     return render(
         request,
         "exchange/organisation_detail.html",

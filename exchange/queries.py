@@ -1,0 +1,51 @@
+"""Reusable reads of the core app: memberships, join requests, the directory, taxonomy."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from exchange.enums import RequestStatus
+from exchange.models import JoinRequest, Membership, Need, NeedArea, Organisation, User
+
+
+def membership_of(user: User | AnonymousUser, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def pending_join_requests(organisation_ids: list[int]) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(
+        organisation_id__in=organisation_ids, status=RequestStatus.PENDING
+    ).select_related("user", "organisation")
+
+
+def has_pending_join_request(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return (
+        user.is_authenticated
+        and JoinRequest.objects.filter(
+            organisation=organisation, user_id=user.pk, status=RequestStatus.PENDING
+        ).exists()
+    )
+
+
+def organisations_for_api() -> QuerySet[Organisation]:
+    """The public directory of organisations."""
+    return Organisation.objects.order_by("name", "pk")
+
+
+def needs_for_api() -> QuerySet[Need]:
+    """The controlled needs vocabulary, each with its area."""
+    return Need.objects.select_related("area").order_by("area__position", "position", "name")
+
+
+def need_areas_for_api() -> QuerySet[NeedArea]:
+    """The areas of the needs vocabulary, each with its needs in order."""
+    return NeedArea.objects.prefetch_related(
+        Prefetch("needs", queryset=Need.objects.order_by("position", "name"))
+    ).order_by("position", "name")
