@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from exchange import services
 from exchange.enums import Region
 from exchange.models import Membership, Need, Organisation, User
+from listings import search
 from listings import services as listing_services
 from listings.enums import ListingKind, ListingStatus, PriceModel, Visibility
 from listings.models import Listing, ListingGroupObjectPermission
@@ -239,6 +240,7 @@ def bulk_generate_listings(
             need_through.objects.bulk_create(need_rows, batch_size=5000)
             share_through.objects.bulk_create(share_rows, batch_size=5000)
             ListingGroupObjectPermission.objects.bulk_create(perm_rows, batch_size=5000)
+            search.index_listings([listing.pk for listing in created])
         made += n
         if progress:
             progress(made)

@@ -128,10 +128,14 @@ def organisation_update(
         raise ValidationError(f"Cannot change: {', '.join(sorted(unknown))}.")
     if "kind" in fields and fields["kind"] != organisation.kind and organisation.verified:
         raise ValidationError({"kind": "A verified public body cannot change its kind."})
+    renamed = "name" in fields and fields["name"] != organisation.name
     for key, value in fields.items():
         setattr(organisation, key, value)
     organisation.full_clean()
     organisation.save(update_fields=[*fields.keys(), "updated_at"])
+    if renamed:
+        # Listings (a higher app) index the organisation's name; named, not imported.
+        enqueue_after_commit("listings.tasks.reindex_organisation", organisation.pk)
     return organisation
 
 
@@ -439,6 +443,7 @@ def tag_merge(*, actor: User, source: Tag, target: Tag) -> Tag:
     Tag.objects.filter(merged_into=source).update(merged_into=target)
     source.merged_into = target
     source.save(update_fields=["merged_into"])
+    enqueue_after_commit("listings.tasks.reindex_tag", target.pk)
     return target
 
 

@@ -186,11 +186,27 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "send-saved-search-alerts": {
+        "task": "listings.tasks.send_saved_search_alerts",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "send-notification-digests": {
         "task": "exchange.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "recompute-matches": {
+        "task": "matching.tasks.recompute_all_matches",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+# Matching: matches kept per listing, candidates scored per listing, the lowest score kept,
+# "Good" and "Strong" (notified) levels, and how long corpus statistics (IDF) are cached.
+MATCH_LIMIT = int(os.environ.get("MATCH_LIMIT", "20"))
+MATCH_CANDIDATES = int(os.environ.get("MATCH_CANDIDATES", "300"))
+MATCH_MIN_SCORE = float(os.environ.get("MATCH_MIN_SCORE", "0.2"))
+MATCH_GOOD_THRESHOLD = float(os.environ.get("MATCH_GOOD_THRESHOLD", "0.45"))
+MATCH_NOTIFY_THRESHOLD = float(os.environ.get("MATCH_NOTIFY_THRESHOLD", "0.6"))
+MATCH_STATS_TTL = int(os.environ.get("MATCH_STATS_TTL", "900"))
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -222,6 +238,8 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 INVITATION_MAX_AGE = timedelta(days=14)
+# Relevance ranking scores at most this many matches (the newest); the rest follow by date.
+SEARCH_CANDIDATE_CAP = int(os.environ.get("SEARCH_CANDIDATE_CAP", "500"))
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

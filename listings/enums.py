@@ -42,3 +42,9 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     ListingStatus.CLOSED: frozenset({ListingStatus.PUBLISHED, ListingStatus.ARCHIVED}),
     ListingStatus.ARCHIVED: frozenset(),
 }
+
+
+class AlertFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    OFF = "off", "Off (no emails)"

@@ -5,12 +5,11 @@ from typing import Any
 
 from django import forms
 
-from exchange.enums import OrganisationKind, Region
-from exchange.models import Need, NeedArea, Organisation, User
+from exchange.enums import Region
+from exchange.models import Need, Organisation, User
 from exchange.services import parse_tag_names
-from listings.enums import PRICED_MODELS, ListingKind, PriceModel, Visibility
+from listings.enums import PRICED_MODELS, AlertFrequency, ListingKind, PriceModel, Visibility
 from listings.models import Listing
-from listings.queries import BrowseFilters
 
 
 def pounds_to_pence(value: Decimal | None) -> int | None:
@@ -157,52 +156,11 @@ class ListingForm(forms.Form):
         }
 
 
-PRICE_FILTER_CHOICES = [("", "Any price"), ("free", "Free"), ("paid", "Paid")]
-
-
-class BrowseForm(forms.Form):
-    """The browse filters. Unknown values are ignored rather than erroring."""
-
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *ListingKind.choices], required=False)
-    need_area = forms.ModelChoiceField(
-        queryset=NeedArea.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any area",
-        label="Need area",
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="So you can recognise it in your emails.")
+    frequency = forms.ChoiceField(
+        choices=AlertFrequency.choices,
+        initial=AlertFrequency.DAILY,
+        widget=forms.RadioSelect,
+        label="Email me new matches",
     )
-    need = forms.ModelChoiceField(
-        queryset=Need.objects.select_related("area"),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any need",
-    )
-    tag = forms.SlugField(required=False)
-    organisation_kind = forms.ChoiceField(
-        choices=[("", "Any organisation"), *OrganisationKind.choices],
-        required=False,
-        label="Organisation kind",
-    )
-    organisation = forms.SlugField(required=False, widget=forms.HiddenInput)
-    region = forms.ChoiceField(choices=[("", "Anywhere"), *Region.choices], required=False)
-    price = forms.ChoiceField(choices=PRICE_FILTER_CHOICES, required=False)
-
-    def filters(self) -> BrowseFilters:
-        if not self.is_bound:
-            return BrowseFilters()
-        if not self.is_valid():
-            valid = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        else:
-            valid = self.cleaned_data
-        need = valid.get("need")
-        area = valid.get("need_area")
-        return BrowseFilters(
-            kind=valid.get("kind") or "",
-            need=need.slug if need else "",
-            need_area=area.slug if area else "",
-            tag=valid.get("tag") or "",
-            organisation_kind=valid.get("organisation_kind") or "",
-            organisation=valid.get("organisation") or "",
-            region=valid.get("region") or "",
-            price=valid.get("price") or "",
-        )

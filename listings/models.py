@@ -7,7 +7,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from exchange.enums import Region
 from exchange.models import Need, Organisation, Tag
-from listings.enums import ListingKind, ListingStatus, PriceModel, Visibility
+from listings.enums import AlertFrequency, ListingKind, ListingStatus, PriceModel, Visibility
 
 
 class Listing(models.Model):
@@ -116,3 +116,39 @@ class ListingGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         pass
+
+
+class SavedSearch(models.Model):
+    """A person's named search, emailed as a digest of new matches at a chosen frequency."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=120)
+    query = models.CharField(
+        max_length=1000, blank=True, help_text="The canonical query string of the search."
+    )
+    frequency = models.CharField(
+        max_length=10, choices=AlertFrequency.choices, default=AlertFrequency.DAILY
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Listings published after this moment are "new" for the next alert.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="savedsearch_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=AlertFrequency.values),
+                name="savedsearch_frequency_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["frequency", "last_sent_at"], name="savedsearch_due")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("listing-browse") + (f"?{self.query}" if self.query else "")

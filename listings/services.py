@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -20,15 +27,18 @@ from exchange.permissions import (
     require_perm,
 )
 from exchange.services import tags_from_names
+from listings import search
 from listings.enums import (
     PRICED_MODELS,
     STATUS_TRANSITIONS,
+    AlertFrequency,
     ListingKind,
     ListingStatus,
     PriceModel,
     Visibility,
 )
-from listings.models import Listing
+from listings.models import Listing, SavedSearch
+from listings.queries import SearchParams, new_matches
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -45,6 +55,14 @@ EDITABLE_FIELDS = frozenset(
         "website_url",
     }
 )
+
+
+def _changed(listing: Listing) -> None:
+    """Keep derived data in step with a written listing.
+
+    The search index is updated now, inside the writing transaction.
+    """
+    search.index_listings([listing.pk])
 
 
 def _check_price(listing: Listing) -> None:
@@ -131,6 +149,7 @@ def listing_create(
     listing.save()
     _set_relations(listing, tag_names=tag_names, needs=needs, shared_with=shared_with)
     grant_to_organisation(listing, organisation, member_perms=LISTING_MEMBER_PERMS)
+    _changed(listing)
     return listing
 
 
@@ -161,6 +180,7 @@ def listing_update(
     listing.full_clean()
     listing.save(update_fields=[*fields, "slug", "price_pence", "budget_pence", "updated_at"])
     _set_relations(listing, tag_names=tag_names, needs=needs, shared_with=shared_with)
+    _changed(listing)
     return listing
 
 
@@ -183,6 +203,7 @@ def _transition(actor: User, listing: Listing, target: str) -> Listing:
         listing.published_at = timezone.now()
         update.append("published_at")
     listing.save(update_fields=update)
+    _changed(listing)
     return listing
 
 
@@ -220,4 +241,198 @@ def listing_share(
     listing.visibility = Visibility.SHARED
     listing.save(update_fields=["visibility", "updated_at"])
     _set_relations(listing, tag_names=None, needs=None, shared_with=organisations)
+    _changed(listing)
     return listing
+
+
+@transaction.atomic
+def listings_reindex(*, organisation_id: int | None = None, tag_id: int | None = None) -> int:
+    """Refresh the search documents of an organisation's or a tag's listings."""
+    qs = Listing.objects.all()
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    if tag_id is not None:
+        qs = qs.filter(tags__id=tag_id)
+    ids = list(qs.values_list("pk", flat=True))
+    search.index_listings(ids)
+    return len(ids)
+
+
+# --- Saved searches and alerts ----------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "listings.saved-search.unsubscribe"
+ALERT_PERIODS = {
+    AlertFrequency.DAILY: timedelta(hours=23),
+    AlertFrequency.WEEKLY: timedelta(days=6, hours=23),
+}
+
+
+def _saved_search_clean(saved: SavedSearch) -> None:
+    try:
+        saved.full_clean()
+    except ValidationError as exc:
+        if (
+            "__all__" in exc.message_dict
+            and SavedSearch.objects.filter(user_id=saved.user_id, name=saved.name)
+            .exclude(pk=saved.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"name": "You already have a saved search with this name."}
+            ) from exc
+        raise
+
+
+@transaction.atomic
+def saved_search_create(
+    *, actor: User, name: str, params: SearchParams, frequency: str = AlertFrequency.DAILY
+) -> SavedSearch:
+    """Save a search. Alerts cover listings published from now on."""
+    saved = SavedSearch(
+        user=actor,
+        name=name.strip(),
+        query=params.querystring(),
+        frequency=frequency,
+        last_sent_at=timezone.now(),
+    )
+    _saved_search_clean(saved)
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def saved_search_update(
+    *,
+    actor: User,
+    saved: SavedSearch,
+    name: str | None = None,
+    frequency: str | None = None,
+    params: SearchParams | None = None,
+) -> SavedSearch:
+    saved = SavedSearch.objects.select_for_update().get(pk=saved.pk)
+    if saved.user_id != actor.pk:
+        raise PermissionDenied("This is not your saved search.")
+    if name is not None:
+        saved.name = name.strip()
+    if params is not None:
+        saved.query = params.querystring()
+    if frequency is not None:
+        if saved.frequency == AlertFrequency.OFF and frequency != AlertFrequency.OFF:
+            saved.last_sent_at = timezone.now()  # resuming: do not replay the quiet weeks
+        saved.frequency = frequency
+    _saved_search_clean(saved)
+    saved.save(update_fields=["name", "query", "frequency", "last_sent_at", "updated_at"])
+    return saved
+
+
+@transaction.atomic
+def saved_search_delete(*, actor: User, saved: SavedSearch) -> None:
+    if saved.user_id != actor.pk:
+        raise PermissionDenied("This is not your saved search.")
+    saved.delete()
+
+
+def saved_search_unsubscribe_token(saved: SavedSearch) -> str:
+    return signing.dumps({"s": saved.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+@transaction.atomic
+def saved_search_unsubscribe(*, token: str) -> SavedSearch:
+    """Turn alerts off through a signed link; no login needed. Idempotent."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature as exc:
+        raise ValidationError("This unsubscribe link is not valid.") from exc
+    saved = SavedSearch.objects.select_for_update().filter(pk=data.get("s")).first()
+    if saved is None:
+        raise ValidationError("This saved search no longer exists.")
+    if saved.frequency != AlertFrequency.OFF:
+        saved.frequency = AlertFrequency.OFF
+        saved.save(update_fields=["frequency", "updated_at"])
+    return saved
+
+
+def _due(saved: SavedSearch, now: datetime) -> bool:
+    period = ALERT_PERIODS.get(AlertFrequency(saved.frequency))
+    if period is None:
+        return False
+    return saved.last_sent_at is None or now - saved.last_sent_at >= period
+
+
+def saved_search_alerts_send(*, now: datetime | None = None) -> int:
+    """Email each person one digest of what newly matches their due saved searches.
+
+    Returns the number of emails sent. A person with nothing new gets no email, but their
+    due searches still move on (so the next digest holds only newer listings). Each person
+    is handled in their own transaction: one failure does not resend the others.
+    """
+    now = now or timezone.now()
+    due = [
+        s
+        for s in SavedSearch.objects.exclude(frequency=AlertFrequency.OFF).select_related("user")
+        if _due(s, now) and s.user.is_active
+    ]
+    by_user: dict[int, list[SavedSearch]] = {}
+    for saved in due:
+        by_user.setdefault(saved.user_id, []).append(saved)
+    sent = 0
+    for searches in by_user.values():
+        with transaction.atomic():
+            locked = list(
+                SavedSearch.objects.select_for_update()
+                .filter(pk__in=[s.pk for s in searches])
+                .select_related("user")
+                .order_by("name", "pk")
+            )
+            locked = [s for s in locked if _due(s, now)]
+            if not locked:
+                continue
+            user = locked[0].user
+            sections = []
+            for saved in locked:
+                since = saved.last_sent_at or saved.created_at
+                params = SearchParams.from_query(QueryDict(saved.query))
+                count, items = new_matches(user, params, since=since, until=now)
+                if count:
+                    sections.append(
+                        {
+                            "saved": saved,
+                            "count": count,
+                            "items": items,
+                            "url": settings.SITE_URL + saved.get_absolute_url(),
+                            "unsubscribe_url": settings.SITE_URL
+                            + reverse(
+                                "saved-search-unsubscribe",
+                                kwargs={"token": saved_search_unsubscribe_token(saved)},
+                            ),
+                        }
+                    )
+            SavedSearch.objects.filter(pk__in=[s.pk for s in locked]).update(last_sent_at=now)
+            if sections:
+                _send_alert(user, sections)
+                sent += 1
+    return sent
+
+
+def _send_alert(user: User, sections: list[dict[str, Any]]) -> None:
+    total = sum(section["count"] for section in sections)
+    context = {
+        "user": user,
+        "sections": sections,
+        "site_url": settings.SITE_URL,
+        "manage_url": settings.SITE_URL + reverse("saved-search-list"),
+    }
+    message = EmailMultiAlternatives(
+        f"{total} new listing{'s' if total != 1 else ''} match your saved searches",
+        render_to_string("emails/saved_search_alert.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+        headers={
+            "List-Unsubscribe": f"<{sections[0]['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("emails/saved_search_alert.html", context), "text/html"
+    )
+    message.send()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
@@ -14,11 +14,16 @@ from exchange.markup import render_markdown
 from exchange.models import Organisation
 from exchange.permissions import LISTING_CHANGE, LISTING_PUBLISH, has_perm
 from exchange.typing import AuthenticatedHttpRequest
-from listings import services
-from listings.enums import STATUS_TRANSITIONS, ListingStatus
-from listings.forms import BrowseForm, ListingForm
-from listings.queries import listing_browse as browse_query
-from listings.queries import listings_visible_to
+from listings import presenters, services
+from listings.enums import STATUS_TRANSITIONS, AlertFrequency, ListingStatus
+from listings.forms import ListingForm, SavedSearchForm
+from listings.models import SavedSearch
+from listings.queries import (
+    SearchParams,
+    listing_search,
+    listings_visible_to,
+    similar_listings,
+)
 
 STATUS_ACTIONS = {
     "publish": (services.listing_publish, "Listing published."),
@@ -28,19 +33,30 @@ STATUS_ACTIONS = {
 
 
 def listing_browse(request: HttpRequest) -> HttpResponse:
-    form = BrowseForm(request.GET or None)
-    filters = form.filters()
-    page = Paginator(browse_query(request.user, filters), 20).get_page(request.GET.get("page"))
+    """The search page: query box, facets, results; the URL carries the whole search."""
+    params = SearchParams.from_query(request.GET)
+    result = listing_search(request.user, params, page_number=request.GET.get("page"))
+    query = params.querystring()
     return render(
         request,
         "listings/browse.html",
         {
-            "form": form,
-            "filters": filters,
-            "page_obj": page,
-            "listings": page.object_list,
+            "result": result,
+            "params": params,
+            "rows": presenters.rows(result),
+            "facet_groups": presenters.facet_groups(result),
+            "active_filters": presenters.active_filters(result),
+            "query": query,
+            "page_query": f"{query}&" if query else "",
         },
     )
+
+
+def listing_similar(request: HttpRequest) -> HttpResponse:
+    """Fragment: up to 5 published listings like the title and summary being written."""
+    text = f"{request.GET.get('title', '')[:200]} {request.GET.get('summary', '')[:500]}"
+    similar = similar_listings(request.user, text) if len(text.strip()) >= 8 else []
+    return render(request, "listings/_similar_hint.html", {"similar": similar})
 
 
 def listing_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
@@ -55,6 +71,11 @@ def listing_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         {
             "listing": listing,
             "body_html": render_markdown(listing.body),
+            "similar": similar_listings(
+                user,
+                " ".join([listing.title, listing.summary, *(t.name for t in listing.tags.all())]),
+                exclude_id=listing.pk,
+            ),
             "can_edit": listing.status != ListingStatus.ARCHIVED
             and has_perm(user, LISTING_CHANGE, listing),
             "status_actions": [
@@ -178,3 +199,71 @@ def _add_errors(form: ListingForm, exc: Exception) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, _message(exc))
+
+
+# --- Saved searches ---------------------------------------------------------------------------
+
+
+@login_required
+def saved_search_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    params = SearchParams.from_query(source)
+    suggested = params.q or "My search"
+    form = SavedSearchForm(request.POST or None, initial={"name": suggested[:120]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.saved_search_create(actor=request.user, params=params, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Search saved. We will email you when new listings match.")
+            return redirect("saved-search-list")
+    return render(
+        request,
+        "listings/saved_search_form.html",
+        {
+            "form": form,
+            "params": params,
+            "query": params.querystring(),
+        },
+    )
+
+
+@login_required
+def saved_search_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        saved = get_object_or_404(SavedSearch, pk=request.POST.get("id", 0), user=request.user)
+        try:
+            if request.POST.get("action") == "delete":
+                services.saved_search_delete(actor=request.user, saved=saved)
+                messages.success(request, f"Deleted “{saved.name}”.")
+            else:
+                services.saved_search_update(
+                    actor=request.user,
+                    saved=saved,
+                    frequency=request.POST.get("frequency", saved.frequency),
+                )
+                messages.success(request, f"Alerts for “{saved.name}” updated.")
+        except ValidationError as exc:
+            messages.error(request, _message(exc))
+        return redirect("saved-search-list")
+    searches = SavedSearch.objects.filter(user=request.user)
+    return render(
+        request,
+        "listings/saved_search_list.html",
+        {
+            "searches": searches,
+            "frequencies": AlertFrequency.choices,
+        },
+    )
+
+
+@csrf_exempt  # RFC 8058 one-click POST from mail clients carries no CSRF token; the
+# signed token is the credential and the only effect is turning alerts off.
+def saved_search_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from an email, no login: alerts for that search are turned off."""
+    try:
+        saved = services.saved_search_unsubscribe(token=token)
+    except ValidationError as exc:
+        return render(request, "listings/unsubscribed.html", {"error": _message(exc)}, status=400)
+    return render(request, "listings/unsubscribed.html", {"saved": saved})

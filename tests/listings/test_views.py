@@ -191,7 +191,7 @@ def test_browse_filters_by_kind_tag_and_price(client, supplier, council):
         reverse("listing-browse"), {"tag": "bins", "price": "free", "kind": "product"}
     )
 
-    assert [item.title for item in response.context["listings"]] == ["Free bins"]
+    assert [item.title for item in response.context["result"].listings] == ["Free bins"]
 
 
 def test_browse_empty_state_suggests_removing_filters(client):
@@ -205,10 +205,24 @@ def test_browse_empty_state_suggests_removing_filters(client):
 def test_browse_ignores_unknown_filter_values(client, supplier):
     make_listing(organisation=supplier, title="Visible")
 
-    response = client.get(reverse("listing-browse"), {"kind": "spaceship", "need": "nope"})
+    response = client.get(
+        reverse("listing-browse"), {"kind": "spaceship", "need": "<script>", "sort": "random"}
+    )
 
     assert response.status_code == 200
-    assert [item.title for item in response.context["listings"]] == ["Visible"]
+    assert [item.title for item in response.context["result"].listings] == ["Visible"]
+    assert response.context["params"].querystring() == ""
+
+
+def test_browse_unknown_slug_shows_removable_filter(client, supplier):
+    make_listing(organisation=supplier, title="Visible")
+
+    response = client.get(reverse("listing-browse"), {"need": "retired-need"})
+
+    content = response.content.decode()
+    assert response.context["result"].total == 0
+    assert "No listings match these filters." in content
+    assert 'href="?">Remove need: retired-need</a>' in content
 
 
 def test_my_listings_shows_drafts_of_my_organisations(client, supplier):

@@ -78,7 +78,7 @@ def test_browse_page_matrix(world, who, client):
 
     response = client.get(reverse("listing-browse"))
 
-    shown = {item.title for item in response.context["listings"]}
+    shown = {item.title for item in response.context["result"].listings}
     # Browse shows published listings only, drafts stay on the dashboard.
     assert shown == {listings[k].title for k in EXPECTED[who] - {"draft"}}
 

@@ -1,14 +1,12 @@
-"""Reusable reads of listings. Every list, page and API queryset starts here."""
+"""Visibility and the everyday reads of listings."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, Q, QuerySet
 
 from exchange.models import Membership, Organisation, Tag, User
-from listings.enums import ListingStatus, PriceModel, Visibility
+from listings.enums import ListingStatus, Visibility
 from listings.models import Listing
 
 OUTSIDER_STATUSES = (ListingStatus.PUBLISHED, ListingStatus.CLOSED)
@@ -56,42 +54,6 @@ def listings_visible_to(user: User | AnonymousUser) -> QuerySet[Listing]:
         .select_related("organisation")
         .prefetch_related("tags", "needs__area")
     )
-
-
-def listing_browse(user: User | AnonymousUser, filters: BrowseFilters) -> QuerySet[Listing]:
-    """Published listings visible to ``user`` narrowed by the browse filters."""
-    qs = listings_visible_to(user).filter(status=ListingStatus.PUBLISHED)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.need:
-        qs = qs.filter(needs__slug=filters.need)
-    if filters.need_area:
-        qs = qs.filter(needs__area__slug=filters.need_area).distinct()
-    if filters.tag:
-        qs = qs.filter(tags__slug=filters.tag)
-    if filters.organisation_kind:
-        qs = qs.filter(organisation__kind=filters.organisation_kind)
-    if filters.organisation:
-        qs = qs.filter(organisation__slug=filters.organisation)
-    if filters.region:
-        qs = qs.filter(region=filters.region)
-    if filters.price == "free":
-        qs = qs.filter(price_model=PriceModel.FREE)
-    elif filters.price == "paid":
-        qs = qs.exclude(price_model=PriceModel.FREE)
-    return qs.order_by("-published_at", "-id")
-
-
-@dataclass(frozen=True)
-class BrowseFilters:
-    kind: str = ""
-    need: str = ""
-    need_area: str = ""
-    tag: str = ""
-    organisation_kind: str = ""
-    organisation: str = ""
-    region: str = ""
-    price: str = ""  # "", "free" or "paid"
 
 
 def listings_of_organisation(

@@ -1,0 +1,354 @@
+"""Search and facets over the listings a person may see.
+
+One entry point, ``listing_search``, serves the search page, the feeds, saved-search alerts
+and the API, so all of them mean the same thing by the same URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
+
+from exchange.enums import OrganisationKind, Region
+from exchange.models import User
+from listings import search
+from listings.enums import ListingKind, ListingStatus, PriceModel
+from listings.models import Listing
+from listings.queries.core import listings_visible_to
+
+FACET_NAMES = ("kind", "need_area", "need", "tag", "organisation_kind", "region", "price")
+SORTS = ("relevance", "newest")
+TOP_TAGS = 20
+TOP_NEEDS = 20
+PRICE_LABELS = {"free": "Free", "paid": "Paid"}
+SIMILAR_STOPWORDS = frozenset(
+    "about after also and are for from have into more need needs our that the their them "
+    "they this those through using want what when which will with your".split()
+)
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Everything a search URL can say. Unknown values are dropped by ``from_query``."""
+
+    q: str = ""
+    kind: str = ""
+    need_area: str = ""
+    need: str = ""
+    tag: str = ""
+    organisation_kind: str = ""
+    organisation: str = ""
+    region: str = ""
+    price: str = ""
+    sort: str = "relevance"
+
+    @classmethod
+    def from_query(cls, data: object) -> SearchParams:
+        """Build from a QueryDict or dict, keeping only well-formed values."""
+        get = getattr(data, "get", None)
+        if get is None:
+            return cls()
+        values = {f.name: str(get(f.name, "") or "").strip()[:200] for f in fields(cls)}
+        if values["kind"] not in ListingKind.values:
+            values["kind"] = ""
+        if values["organisation_kind"] not in OrganisationKind.values:
+            values["organisation_kind"] = ""
+        if values["region"] not in Region.values:
+            values["region"] = ""
+        if values["price"] not in PRICE_LABELS:
+            values["price"] = ""
+        if values["sort"] not in SORTS:
+            values["sort"] = "relevance"
+        for slug_field in ("need_area", "need", "tag", "organisation"):
+            if not re.fullmatch(r"[-a-zA-Z0-9_]*", values[slug_field]):
+                values[slug_field] = ""
+        return cls(**values)
+
+    def without(self, name: str) -> SearchParams:
+        return replace(self, **{name: "" if name != "sort" else "relevance"})
+
+    def with_value(self, name: str, value: str) -> SearchParams:
+        return replace(self, **{name: value})
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        return [(n, getattr(self, n)) for n in (*FACET_NAMES, "organisation") if getattr(self, n)]
+
+    def querystring(self) -> str:
+        """The canonical query string of this search (empty values and defaults dropped)."""
+        pairs = [(f.name, getattr(self, f.name)) for f in fields(self)]
+        return urlencode([(k, v) for k, v in pairs if v and not (k == "sort" and v == "relevance")])
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    total: int
+    page: Page
+    facets: dict[str, list[FacetValue]]
+    ranked: bool  # ordered by relevance
+    capped: bool  # more matches than were ranked; the rest follow by date
+    words: list[str]
+
+    @property
+    def listings(self) -> list[Listing]:
+        return list(self.page.object_list)
+
+
+def searchable_listings(user: User | AnonymousUser) -> QuerySet[Listing]:
+    """Published listings ``user`` may see: what search, feeds and alerts look through."""
+    return listings_visible_to(user).filter(status=ListingStatus.PUBLISHED)
+
+
+def _through_ids(relation: str, **lookup: object) -> QuerySet:  # type: ignore[type-arg]
+    through = getattr(Listing, relation).through
+    return through.objects.filter(**lookup).values("listing_id")
+
+
+def apply_filters(
+    qs: QuerySet[Listing], params: SearchParams, *, skip: str = ""
+) -> QuerySet[Listing]:
+    """Narrow by every active filter except ``skip`` (so a facet can count its alternatives).
+
+    Many-to-many filters are subqueries, so rows never repeat and no DISTINCT is needed.
+    """
+    if params.kind and skip != "kind":
+        qs = qs.filter(kind=params.kind)
+    if params.need_area and skip != "need_area":
+        qs = qs.filter(pk__in=_through_ids("needs", need__area__slug=params.need_area))
+    if params.need and skip != "need":
+        qs = qs.filter(pk__in=_through_ids("needs", need__slug=params.need))
+    if params.tag and skip != "tag":
+        qs = qs.filter(pk__in=_through_ids("tags", tag__slug=params.tag))
+    if params.organisation_kind and skip != "organisation_kind":
+        qs = qs.filter(organisation__kind=params.organisation_kind)
+    if params.organisation and skip != "organisation":
+        qs = qs.filter(organisation__slug=params.organisation)
+    if params.region and skip != "region":
+        qs = qs.filter(region=params.region)
+    if params.price == "free" and skip != "price":
+        qs = qs.filter(price_model=PriceModel.FREE)
+    elif params.price == "paid" and skip != "price":
+        qs = qs.exclude(price_model=PriceModel.FREE)
+    return qs
+
+
+def _matching(qs: QuerySet[Listing], parsed: search.ParsedQuery) -> QuerySet[Listing]:
+    if parsed.is_empty:
+        return qs
+    return qs.filter(pk__in=search.matching_ids(parsed))
+
+
+def listing_search(
+    user: User | AnonymousUser,
+    params: SearchParams,
+    *,
+    page_number: int | str | None = 1,
+    per_page: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Search the listings ``user`` may see.
+
+    With a query and relevance order, the newest ``SEARCH_CANDIDATE_CAP`` matches that pass
+    the filters are ranked (title strongest); matches beyond the cap follow by date. The
+    total and the facet counts always cover every match.
+    """
+    parsed = search.parse_query(params.q)
+    base = _matching(searchable_listings(user), parsed)
+    filtered = apply_filters(base, params)
+    newest = filtered.order_by("-published_at", "-id")
+    ranked = not parsed.is_empty and params.sort == "relevance"
+    total = filtered.count()
+    capped = False
+    if ranked:
+        cap = settings.SEARCH_CANDIDATE_CAP
+        candidates = list(filtered.order_by("-pk").values_list("pk", flat=True)[:cap])
+        ordered_ids = search.rank(parsed, candidates)
+        capped = total > len(candidates)
+        if capped:
+            chosen = set(candidates)
+            rest = newest.exclude(pk__in=chosen).values_list("pk", flat=True)
+            ordered_ids += list(rest[: max(0, total - len(candidates))])
+        page = Paginator(ordered_ids, per_page).get_page(page_number)
+        objects = newest.in_bulk(list(page.object_list))
+        page.object_list = [objects[pk] for pk in page.object_list if pk in objects]
+    else:
+        paginator = Paginator(newest, per_page)
+        paginator.count = total  # already counted: spare the paginator a second COUNT(*)
+        page = paginator.get_page(page_number)
+    facets = search_facets(base, params) if with_facets else {}
+    return SearchResult(
+        params=params,
+        total=total,
+        page=page,
+        facets=facets,
+        ranked=ranked,
+        capped=capped,
+        words=parsed.highlight_words(),
+    )
+
+
+def _labelled(
+    counts: dict[str, int], labels: dict[str, str], selected: str, *, limit: int | None = None
+) -> list[FacetValue]:
+    items = [
+        FacetValue(value=v, label=labels.get(v, v), count=n, selected=v == selected)
+        for v, n in counts.items()
+        if n > 0 or v == selected
+    ]
+    items.sort(key=lambda f: (-f.count, f.label))
+    if limit is not None and len(items) > limit:
+        kept = items[:limit]
+        kept += [f for f in items[limit:] if f.selected]
+        return kept
+    return items
+
+
+def _column_facets(
+    base: QuerySet[Listing], params: SearchParams, names: list[str]
+) -> dict[str, list[FacetValue]]:
+    """Facets stored on the listing row (kind, organisation kind, region, price).
+
+    Facets whose own filter is inactive share one grouped query over the fully filtered set;
+    an active one gets its own query without its filter, so it shows the alternatives.
+    """
+    columns = {
+        "kind": "kind",
+        "organisation_kind": "organisation__kind",
+        "region": "region",
+        "price": "price_model",
+    }
+    labels = {
+        "kind": dict(ListingKind.choices),
+        "organisation_kind": dict(OrganisationKind.choices),
+        "region": dict(Region.choices),
+        "price": PRICE_LABELS,
+    }
+    counts: dict[str, Counter[str]] = {name: Counter() for name in names}
+
+    def add(qs: QuerySet[Listing], wanted: list[str]) -> None:
+        rows = qs.order_by().values(*[columns[n] for n in wanted]).annotate(n=Count("id"))
+        for row in rows:
+            for name in wanted:
+                value = row[columns[name]]
+                if name == "price":
+                    value = "free" if value == PriceModel.FREE else "paid"
+                counts[name][value] += row["n"]
+
+    inactive = [n for n in names if not getattr(params, n)]
+    if inactive:
+        add(apply_filters(base, params), inactive)
+    for name in names:
+        if getattr(params, name):
+            add(apply_filters(base, params, skip=name), [name])
+    return {
+        name: _labelled(dict(counts[name]), labels[name], getattr(params, name)) for name in names
+    }
+
+
+def _relation_facet(
+    qs: QuerySet[Listing],
+    relation: str,
+    key: str,
+    label: str,
+    selected: str,
+    *,
+    limit: int | None,
+    **lookup: object,
+) -> list[FacetValue]:
+    through = getattr(Listing, relation).through
+    rows = (
+        through.objects.filter(listing_id__in=qs.values("pk"), **lookup)
+        .values(key, label)
+        .annotate(n=Count("listing_id", distinct=True))
+        .order_by("-n", label)
+    )
+    rows = rows[: limit * 2] if limit else rows  # selected value may sit just past the top
+    counts = {row[key]: row["n"] for row in rows}
+    labels = {row[key]: row[label] for row in rows}
+    return _labelled(counts, labels, selected, limit=limit)
+
+
+def search_facets(base: QuerySet[Listing], params: SearchParams) -> dict[str, list[FacetValue]]:
+    """Counts per facet value over the matches, honouring the other active filters."""
+    facets = _column_facets(base, params, ["kind", "organisation_kind", "region", "price"])
+    facets["need_area"] = _relation_facet(
+        apply_filters(base, params, skip="need_area"),
+        "needs",
+        "need__area__slug",
+        "need__area__name",
+        params.need_area,
+        limit=None,
+    )
+    need_lookup = {"need__area__slug": params.need_area} if params.need_area else {}
+    facets["need"] = _relation_facet(
+        apply_filters(base, params, skip="need"),
+        "needs",
+        "need__slug",
+        "need__name",
+        params.need,
+        limit=TOP_NEEDS,
+        **need_lookup,
+    )
+    facets["tag"] = _relation_facet(
+        apply_filters(base, params, skip="tag"),
+        "tags",
+        "tag__slug",
+        "tag__name",
+        params.tag,
+        limit=TOP_TAGS,
+    )
+    return {name: facets[name] for name in FACET_NAMES}
+
+
+def similar_listings(
+    user: User | AnonymousUser, text: str, *, exclude_id: int | None = None, limit: int = 5
+) -> list[Listing]:
+    """Up to ``limit`` published listings whose words overlap ``text`` most (any word counts)."""
+    words = [
+        w
+        for w in dict.fromkeys(search.WORD_RE.findall((text or "").lower()))
+        if len(w) >= 4 and w not in SIMILAR_STOPWORDS and not w.isdigit()
+    ][:12]
+    if not words:
+        return []
+    qs = searchable_listings(user).filter(pk__in=search.matching_any_ids(words))
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    candidates = list(
+        qs.order_by("-pk").values_list("pk", flat=True)[: settings.SEARCH_CANDIDATE_CAP]
+    )
+    ordered = search.rank_any(words, candidates)[:limit]
+    objects = qs.in_bulk(ordered)
+    return [objects[pk] for pk in ordered if pk in objects]
+
+
+def new_matches(
+    user: User | AnonymousUser,
+    params: SearchParams,
+    *,
+    since: datetime,
+    until: datetime,
+    limit: int = 10,
+) -> tuple[int, list[Listing]]:
+    """Listings published in (since, until] matching a saved search: (count, newest few)."""
+    parsed = search.parse_query(params.q)
+    qs = apply_filters(_matching(searchable_listings(user), parsed), params).filter(
+        published_at__gt=since, published_at__lte=until
+    )
+    return qs.count(), list(qs.order_by("-published_at", "-id")[:limit])
