@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from api.errors import NotFoundView
 from api.viewsets.listings import ListingViewSet
 from api.viewsets.organisations import OrganisationViewSet
+from api.viewsets.saved_searches import SavedSearchViewSet
 from api.viewsets.taxonomy import NeedAreaViewSet, NeedViewSet, TagViewSet
 
 router = DefaultRouter()
@@ -13,6 +14,7 @@ router.register("listings", ListingViewSet, basename="listing")
 router.register("tags", TagViewSet, basename="tag")
 router.register("needs", NeedViewSet, basename="need")
 router.register("need-areas", NeedAreaViewSet, basename="need-area")
+router.register("saved-searches", SavedSearchViewSet, basename="saved-search")
 
 urlpatterns = [
     # Namespaced: the HTML pages already own names such as "listing-detail".

@@ -364,8 +364,8 @@ def snippet(text: str, words: Sequence[str], *, length: int = 32) -> SafeString:
     stems = [_stem(w.lower()) for w in words if w]
 
     def matches(token: str) -> bool:
-        bare = "".join(WORD_RE.findall(token.lower()))
-        return bool(bare) and any(bare.startswith(s) for s in stems)
+        pieces = WORD_RE.findall(token.lower())
+        return any(piece.startswith(s) for piece in pieces for s in stems)
 
     first = next((i for i, t in enumerate(tokens) if matches(t)), 0)
     start = max(0, first - length // 4)

@@ -47,6 +47,12 @@ class ListingFilterSet(filters.FilterSet):
         field_name="organisation__kind", choices=OrganisationKind.choices
     )
     region = filters.ChoiceFilter(choices=Region.choices)
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text='Full-text search: words AND-ed, "phrases", -excluded; the last word is a '
+        "prefix. Searches published listings, orders by relevance unless "
+        "ordering=-published_at, and adds a 'facets' object to the response.",
+    )
     price = filters.ChoiceFilter(
         choices=[("free", "Free"), ("paid", "Paid")],
         method="filter_price",
@@ -72,6 +78,11 @@ class ListingFilterSet(filters.FilterSet):
     ) -> QuerySet[Listing]:
         # A subquery, not a join: a listing with two needs in the area must appear once.
         return queryset.filter(pk__in=Listing.objects.filter(needs__area=value).values("pk"))
+
+    def filter_q(self, queryset: QuerySet[Listing], name: str, value: str) -> QuerySet[Listing]:
+        # Requests with q are answered by api.viewsets.search.SearchListMixin; this filter
+        # exists so that q is validated and documented with the others.
+        return queryset
 
     def filter_price(self, queryset: QuerySet[Listing], name: str, value: Any) -> QuerySet[Listing]:
         if value == "free":

@@ -21,6 +21,7 @@ from api.serializers.listings import (
     ListingUpdateSerializer,
 )
 from api.viewsets.base import ReadWriteViewSet
+from api.viewsets.search import SearchListMixin
 from exchange.permissions import LISTING_CHANGE, LISTING_PUBLISH
 from listings.models import Listing
 from listings.queries import listings_for_api
@@ -67,6 +68,7 @@ _ERRORS = error_responses(400, 401, 403, 404, 409)
     ),
 )
 class ListingViewSet(
+    SearchListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -61,4 +61,5 @@ def test_api_root_lists_the_resources(api_client):
         "tags": "http://testserver/api/v1/tags/",
         "needs": "http://testserver/api/v1/needs/",
         "need-areas": "http://testserver/api/v1/need-areas/",
+        "saved-searches": "http://testserver/api/v1/saved-searches/",
     }

@@ -24,6 +24,8 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/needs/{slug}/",
         "/api/v1/organisations/",
         "/api/v1/organisations/{slug}/",
+        "/api/v1/saved-searches/",
+        "/api/v1/saved-searches/{id}/",
         "/api/v1/tags/",
         "/api/v1/tags/{slug}/",
     ]
