@@ -134,6 +134,27 @@ WORDS = (
     "dementia carers reablement domiciliary procurement training apprenticeships skills"
 ).split()
 KINDS = [ListingKind.REQUEST, ListingKind.PRODUCT, ListingKind.SERVICE, ListingKind.IDEA]
+SYLLABLES = "ba ce di fo gu ha ke li mo nu pa re si to vu wa xe yo za qui".split()
+
+
+def pseudo_word(n: int, syllables: int) -> str:
+    """The n-th made-up word of that many syllables (deterministic, pronounceable)."""
+    parts = []
+    for _ in range(syllables):
+        n, digit = divmod(n, len(SYLLABLES))
+        parts.append(SYLLABLES[digit])
+    return "".join(parts)
+
+
+# A Zipf-shaped vocabulary so generated text has rare, middling and very common words, like
+# real text: the domain words first (most common), then 3,000 made-up words.
+VOCABULARY = WORDS + [pseudo_word(n, 3) for n in range(3000)]
+VOCABULARY_WEIGHTS = [1.0 / (rank + 1) for rank in range(len(VOCABULARY))]
+CODE_NAMES = 20_000  # one rare 4-syllable code name per listing title, ~5 listings each per 100k
+
+
+def code_name(n: int) -> str:
+    return pseudo_word(n, 4)
 
 
 def _price(rng: random.Random, kind: str) -> tuple[str, int | None, int | None]:
@@ -198,7 +219,7 @@ def bulk_generate_listings(
                             f"A {kind} about {words[0]}, {words[1]} and {words[3]} "
                             f"for {words[4]} services."
                         ),
-                        body=" ".join(rng.choices(WORDS, k=60)),
+                        body=" ".join(rng.choices(VOCABULARY, VOCABULARY_WEIGHTS, k=40)),
                         organisation=org,
                         author_id=authors.get(org.pk),
                         price_model=price_model,

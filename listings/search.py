@@ -145,7 +145,7 @@ class SqliteBackend:
     create_sql = (
         "CREATE VIRTUAL TABLE IF NOT EXISTS listing_fts USING fts5("
         "title, summary, tags, needs, body, organisation, "
-        "tokenize = 'porter unicode61 remove_diacritics 2')",
+        "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4')",
     )
     drop_sql = ("DROP TABLE IF EXISTS listing_fts",)
 
@@ -175,13 +175,16 @@ class SqliteBackend:
         if not ids:
             return {}
         weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
+        # A rowid range is one pass over the match; "rowid IN (...)" would make FTS5 run the
+        # whole MATCH once per id (500 ids: 1.4 s against 4 ms on 20,000 listings).
         sql = (
             f"SELECT rowid, -bm25(listing_fts, {weights}) FROM listing_fts "  # noqa: S608
-            "WHERE listing_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s))"
+            "WHERE listing_fts MATCH %s AND rowid BETWEEN %s AND %s"
         )
+        wanted = set(ids)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, json.dumps(list(ids))])
-            return {int(row[0]): float(row[1]) for row in cursor.fetchall()}
+            cursor.execute(sql, [expression, min(ids), max(ids)])
+            return {int(r[0]): float(r[1]) for r in cursor.fetchall() if int(r[0]) in wanted}
 
     def index(self, documents: Sequence[Document], removed: Sequence[int]) -> None:
         with connection.cursor() as cursor:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 
 from exchange.enums import OrganisationKind, Region
-from exchange.models import User
+from exchange.models import Need, NeedArea, Tag, User
 from listings import search
 from listings.enums import ListingKind, ListingStatus, PriceModel
 from listings.models import Listing
@@ -178,13 +179,10 @@ def listing_search(
     if ranked:
         cap = settings.SEARCH_CANDIDATE_CAP
         candidates = list(filtered.order_by("-pk").values_list("pk", flat=True)[:cap])
-        ordered_ids = search.rank(parsed, candidates)
+        ranked_ids = search.rank(parsed, candidates)
         capped = total > len(candidates)
-        if capped:
-            chosen = set(candidates)
-            rest = newest.exclude(pk__in=chosen).values_list("pk", flat=True)
-            ordered_ids += list(rest[: max(0, total - len(candidates))])
-        page = Paginator(ordered_ids, per_page).get_page(page_number)
+        rest = newest.exclude(pk__in=candidates).values_list("pk", flat=True)
+        page = Paginator(RankedIds(ranked_ids, rest, total), per_page).get_page(page_number)
         objects = newest.in_bulk(list(page.object_list))
         page.object_list = [objects[pk] for pk in page.object_list if pk in objects]
     else:
@@ -201,6 +199,27 @@ def listing_search(
         capped=capped,
         words=parsed.highlight_words(),
     )
+
+
+class RankedIds:
+    """The ranked candidates, then every other match newest first, fetched page by page."""
+
+    def __init__(self, ranked: list[int], rest: QuerySet[Listing], total: int) -> None:
+        self.ranked, self.rest, self.total = ranked, rest, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[int]:
+        start, stop = window.start or 0, min(window.stop or self.total, self.total)
+        head = self.ranked[start:stop]
+        if stop <= len(self.ranked):
+            return head
+        offset = max(0, start - len(self.ranked))
+        return head + list(self.rest[offset : offset + (stop - start - len(head))])
 
 
 def _labelled(
@@ -263,25 +282,40 @@ def _column_facets(
 
 def _relation_facet(
     qs: QuerySet[Listing],
-    relation: str,
-    key: str,
-    label: str,
+    field: str,
+    labels_of: Callable[[list[int]], dict[int, tuple[str, str]]],
     selected: str,
     *,
     limit: int | None,
-    **lookup: object,
+    distinct: bool = False,
 ) -> list[FacetValue]:
-    through = getattr(Listing, relation).through
+    """Count listings per related id, starting from the listings (a join, not IN-probing).
+
+    ``labels_of`` turns the ids into (slug, name) with one small query.
+    """
     rows = (
-        through.objects.filter(listing_id__in=qs.values("pk"), **lookup)
-        .values(key, label)
-        .annotate(n=Count("listing_id", distinct=True))
-        .order_by("-n", label)
+        qs.order_by()
+        .filter(**{f"{field}__isnull": False})
+        .values_list(field)
+        .annotate(n=Count("pk", distinct=distinct))
     )
-    rows = rows[: limit * 2] if limit else rows  # selected value may sit just past the top
-    counts = {row[key]: row["n"] for row in rows}
-    labels = {row[key]: row[label] for row in rows}
-    return _labelled(counts, labels, selected, limit=limit)
+    counts = dict(rows)
+    labels = labels_of(list(counts))
+    by_slug = {labels[i][0]: n for i, n in counts.items() if i in labels}
+    names = dict(labels.values())
+    return _labelled(by_slug, names, selected, limit=limit)
+
+
+def _need_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
+    return {n.pk: (n.slug, n.name) for n in Need.objects.filter(pk__in=ids).only("slug", "name")}
+
+
+def _area_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
+    return {a.pk: (a.slug, a.name) for a in NeedArea.objects.filter(pk__in=ids)}
+
+
+def _tag_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
+    return {t.pk: (t.slug, t.name) for t in Tag.objects.filter(pk__in=ids).only("slug", "name")}
 
 
 def search_facets(base: QuerySet[Listing], params: SearchParams) -> dict[str, list[FacetValue]]:
@@ -289,27 +323,28 @@ def search_facets(base: QuerySet[Listing], params: SearchParams) -> dict[str, li
     facets = _column_facets(base, params, ["kind", "organisation_kind", "region", "price"])
     facets["need_area"] = _relation_facet(
         apply_filters(base, params, skip="need_area"),
-        "needs",
-        "need__area__slug",
-        "need__area__name",
+        "needs__area",
+        _area_labels,
         params.need_area,
         limit=None,
+        distinct=True,
     )
-    need_lookup = {"need__area__slug": params.need_area} if params.need_area else {}
     facets["need"] = _relation_facet(
         apply_filters(base, params, skip="need"),
         "needs",
-        "need__slug",
-        "need__name",
+        _need_labels,
         params.need,
         limit=TOP_NEEDS,
-        **need_lookup,
     )
+    if params.need_area:  # within a chosen area, offer only that area's needs
+        in_area = set(
+            Need.objects.filter(area__slug=params.need_area).values_list("slug", flat=True)
+        )
+        facets["need"] = [f for f in facets["need"] if f.value in in_area or f.selected]
     facets["tag"] = _relation_facet(
         apply_filters(base, params, skip="tag"),
         "tags",
-        "tag__slug",
-        "tag__name",
+        _tag_labels,
         params.tag,
         limit=TOP_TAGS,
     )

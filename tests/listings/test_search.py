@@ -442,3 +442,29 @@ def test_backend_matches_database_vendor():
     expected = search.PostgresBackend if connection.vendor == "postgresql" else search.SqliteBackend
 
     assert isinstance(search.backend(), expected)
+
+
+def test_search_pages_past_the_ranked_candidates(supplier, settings):
+    settings.SEARCH_CANDIDATE_CAP = 2
+    made = [make_listing(organisation=supplier, title=f"Gritting route {n}") for n in range(5)]
+    params = SearchParams(q="gritting ")
+
+    pages = [
+        [x.pk for x in listing_search(AnonymousUser(), params, page_number=n, per_page=2).listings]
+        for n in (1, 2, 3)
+    ]
+
+    assert set(pages[0]) == {made[4].pk, made[3].pk}
+    assert pages[1:] == [[made[2].pk, made[1].pk], [made[0].pk]]
+
+
+def test_need_facet_within_chosen_area_lists_only_that_areas_needs(supplier):
+    care = list(Need.objects.filter(area__slug="adult-social-care").order_by("pk")[:2])
+    other = Need.objects.exclude(area__slug="adult-social-care").first()
+    make_listing(organisation=supplier, title="Mixed", needs=[care[0], other])
+    make_listing(organisation=supplier, title="Care only", needs=[care[1]])
+
+    result = listing_search(AnonymousUser(), SearchParams(need_area="adult-social-care"))
+
+    assert _facet_counts(result, "need") == {care[0].slug: 1, care[1].slug: 1}
+    assert _facet_counts(result, "need_area") == {"adult-social-care": 2, other.area.slug: 1}
