@@ -265,6 +265,7 @@ def bulk_generate_listings(
         made += n
         if progress:
             progress(made)
+    services.database_analyse()
     return made
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -498,3 +498,17 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+# --- Maintenance ------------------------------------------------------------------------------
+
+
+def database_analyse() -> None:
+    """Refresh the query planner's statistics.
+
+    SQLite keeps none until asked: without them it drives searches from the wrong index
+    (a rare word took 70 ms instead of 0.3 ms on 100,000 listings). PostgreSQL's autovacuum
+    analyses too, but a fresh bulk load should not wait for it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.send_saved_search_alerts",
         "schedule": crontab(hour=6, minute=30),
     },
+    "analyse-database": {
+        "task": "exchange.tasks.analyse_database",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "send-notification-digests": {
         "task": "exchange.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
@@ -197,6 +201,24 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-matches": {
         "task": "matching.tasks.recompute_all_matches",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Events: release lapsed card holds, pass on lapsed waitlist offers, resend refunds that
+    # never reached Stripe, remind attendees the day before.
+    "release-expired-booking-holds": {
+        "task": "events.tasks.release_expired_holds",
+        "schedule": crontab(minute="*"),
+    },
+    "expire-waitlist-offers": {
+        "task": "events.tasks.expire_waitlist_offers",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-requested-refunds": {
+        "task": "events.tasks.send_requested_refunds",
+        "schedule": crontab(minute="*/15"),
+    },
+    "send-event-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 # Matching: matches kept per listing, candidates scored per listing, the lowest score kept,
@@ -237,9 +259,16 @@ SPECTACULAR_SETTINGS = {
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Events and bookings: how long card seats are held for payment (plus a grace period for
+# in-flight webhooks before the hold is released), and how long a waitlist offer stands.
+BOOKING_HOLD_MINUTES = int(os.environ.get("BOOKING_HOLD_MINUTES", "30"))
+BOOKING_HOLD_GRACE_MINUTES = int(os.environ.get("BOOKING_HOLD_GRACE_MINUTES", "5"))
+WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "48"))
 INVITATION_MAX_AGE = timedelta(days=14)
 # Relevance ranking scores at most this many matches (the newest); the rest follow by date.
 SEARCH_CANDIDATE_CAP = int(os.environ.get("SEARCH_CANDIDATE_CAP", "500"))
+# Above this many raw matches, totals and facet counts come from an even sample ("about").
+SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -20,3 +20,8 @@ def send_notification_digests() -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation_email(invitation_id: int) -> bool:
     return services.invitation_email_send(invitation_id=invitation_id)
+
+
+@shared_task
+def analyse_database() -> None:
+    services.database_analyse()

@@ -149,14 +149,25 @@ class SqliteBackend:
     )
     drop_sql = ("DROP TABLE IF EXISTS listing_fts",)
 
-    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
-        return self._match(self.expression(query))
+    def match_sql(self, query: ParsedQuery, sample_step: int = 1) -> tuple[str, list[object]]:
+        return self._match(self.expression(query), sample_step)
 
     def any_word_sql(self, words: Sequence[str]) -> tuple[str, list[object]]:
         return self._match(self.any_expression(words))
 
-    def _match(self, expression: str) -> tuple[str, list[object]]:
-        return "SELECT rowid FROM listing_fts WHERE listing_fts MATCH %s", [expression]
+    def _match(self, expression: str, sample_step: int = 1) -> tuple[str, list[object]]:
+        sql = "SELECT rowid FROM listing_fts WHERE listing_fts MATCH %s"
+        if sample_step > 1:
+            return sql + " AND rowid %% %s = 0", [expression, sample_step]
+        return sql, [expression]
+
+    def count(self, query: ParsedQuery) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM listing_fts WHERE listing_fts MATCH %s",
+                [self.expression(query)],
+            )
+            return int(cursor.fetchone()[0])
 
     def any_expression(self, words: Sequence[str]) -> str:
         return " OR ".join(f'"{w}"' for w in words)
@@ -217,17 +228,25 @@ class PostgresBackend:
     )
     drop_sql = ("DROP TABLE IF EXISTS listing_search",)
 
-    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
-        return self._match(self.expression(query))
+    def match_sql(self, query: ParsedQuery, sample_step: int = 1) -> tuple[str, list[object]]:
+        return self._match(self.expression(query), sample_step)
 
     def any_word_sql(self, words: Sequence[str]) -> tuple[str, list[object]]:
         return self._match(self.any_expression(words))
 
-    def _match(self, expression: str) -> tuple[str, list[object]]:
-        return (
-            "SELECT listing_id FROM listing_search WHERE document @@ to_tsquery('english', %s)",
-            [expression],
-        )
+    def _match(self, expression: str, sample_step: int = 1) -> tuple[str, list[object]]:
+        sql = "SELECT listing_id FROM listing_search WHERE document @@ to_tsquery('english', %s)"
+        if sample_step > 1:
+            return sql + " AND listing_id %% %s = 0", [expression, sample_step]
+        return sql, [expression]
+
+    def count(self, query: ParsedQuery) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM listing_search WHERE document @@ to_tsquery('english', %s)",
+                [self.expression(query)],
+            )
+            return int(cursor.fetchone()[0])
 
     def any_expression(self, words: Sequence[str]) -> str:
         return " | ".join(f"'{w}'" for w in words)
@@ -319,10 +338,19 @@ def rebuild_index(batch: int = 2000) -> int:
     return len(ids)
 
 
-def matching_ids(query: ParsedQuery) -> RawSQL:
-    """A subquery of the ids of listings matching ``query``, for ``pk__in``."""
-    sql, params = backend().match_sql(query)
+def matching_ids(query: ParsedQuery, sample_step: int = 1) -> RawSQL:
+    """A subquery of the ids of listings matching ``query``, for ``pk__in``.
+
+    With ``sample_step`` n > 1, only ids divisible by n: a cheap, even 1-in-n sample taken
+    inside the index, for estimating counts over very large match sets.
+    """
+    sql, params = backend().match_sql(query, sample_step)
     return RawSQL(sql, params)  # noqa: S611  (constant SQL; user text travels as a parameter)
+
+
+def match_count(query: ParsedQuery) -> int:
+    """How many listings of any status or visibility match: sizes the work, never shown."""
+    return backend().count(query)
 
 
 def matching_any_ids(words: Sequence[str]) -> RawSQL:

@@ -2,7 +2,9 @@
 
 With ``q`` the list is answered by ``listings.queries.listing_search`` — published listings
 within visibility, ranked by relevance (or ``ordering=-published_at``), narrowed by the same
-filters — and the response carries a ``facets`` object with counts per filter value.
+filters — and the response carries a ``facets`` object with counts per filter value. Above
+``SEARCH_EXACT_LIMIT`` matches, ``count`` and facet counts are estimates from an even sample
+and ``approximate`` is true.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class SearchListMixin:
         return Response(
             {
                 "count": result.total,
+            "approximate": result.approximate,
                 "next": replace_query_param(url, "page", page.next_page_number())
                 if page.has_next()
                 else None,

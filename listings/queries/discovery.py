@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Mod
 
 from exchange.enums import OrganisationKind, Region
 from exchange.models import Need, NeedArea, Tag, User
@@ -105,6 +106,7 @@ class SearchResult:
     ranked: bool  # ordered by relevance
     capped: bool  # more matches than were ranked; the rest follow by date
     words: list[str]
+    approximate: bool = False  # total and facet counts estimated from an even sample
 
     @property
     def listings(self) -> list[Listing]:
@@ -149,10 +151,37 @@ def apply_filters(
     return qs
 
 
-def _matching(qs: QuerySet[Listing], parsed: search.ParsedQuery) -> QuerySet[Listing]:
+def _matching(
+    qs: QuerySet[Listing], parsed: search.ParsedQuery, sample_step: int = 1
+) -> QuerySet[Listing]:
     if parsed.is_empty:
+        if sample_step > 1:
+            return qs.alias(sample=Mod("id", sample_step)).filter(sample=0)
         return qs
-    return qs.filter(pk__in=search.matching_ids(parsed))
+    return qs.filter(pk__in=search.matching_ids(parsed, sample_step))
+
+
+def sample_step(parsed: search.ParsedQuery) -> int:
+    """1 when counting every match is cheap; else n for an even 1-in-n sample.
+
+    Sized from the raw index (any status or visibility), which is cheap to count; it only
+    decides how to count, never what anyone sees.
+    """
+    limit = settings.SEARCH_EXACT_LIMIT
+    raw = (
+        Listing.objects.filter(status=ListingStatus.PUBLISHED).count()
+        if parsed.is_empty
+        else search.match_count(parsed)
+    )
+    return 1 if raw <= limit else -(-raw // limit)
+
+
+def _about(n: int) -> int:
+    """Round an estimate to two significant figures (4,237 → 4,200)."""
+    if n < 100:
+        return n
+    digits = len(str(n)) - 2
+    return round(n, -digits)
 
 
 def listing_search(
@@ -174,11 +203,21 @@ def listing_search(
     filtered = apply_filters(base, params)
     newest = filtered.order_by("-published_at", "-id")
     ranked = not parsed.is_empty and params.sort == "relevance"
-    total = filtered.count()
+    cap = settings.SEARCH_CANDIDATE_CAP
+    step = sample_step(parsed)
+    candidates: list[int] | None = None
+    if ranked or step > 1:
+        candidates = list(filtered.order_by("-pk").values_list("pk", flat=True)[:cap])
+        if len(candidates) < cap:
+            step = 1  # the filters leave few matches: count them all exactly
+    if step == 1:
+        total = filtered.count()
+    else:
+        sampled = apply_filters(_matching(searchable_listings(user), parsed, step), params)
+        total = max(_about(sampled.count() * step), len(candidates or []))
     capped = False
     if ranked:
-        cap = settings.SEARCH_CANDIDATE_CAP
-        candidates = list(filtered.order_by("-pk").values_list("pk", flat=True)[:cap])
+        assert candidates is not None  # noqa: S101  (fetched above whenever ranked)
         ranked_ids = search.rank(parsed, candidates)
         capped = total > len(candidates)
         rest = newest.exclude(pk__in=candidates).values_list("pk", flat=True)
@@ -189,7 +228,10 @@ def listing_search(
         paginator = Paginator(newest, per_page)
         paginator.count = total  # already counted: spare the paginator a second COUNT(*)
         page = paginator.get_page(page_number)
-    facets = search_facets(base, params) if with_facets else {}
+    facets = {}
+    if with_facets:
+        facet_base = base if step == 1 else _matching(searchable_listings(user), parsed, step)
+        facets = search_facets(facet_base, params, scale=step)
     return SearchResult(
         params=params,
         total=total,
@@ -198,6 +240,7 @@ def listing_search(
         ranked=ranked,
         capped=capped,
         words=parsed.highlight_words(),
+        approximate=step > 1,
     )
 
 
@@ -223,10 +266,20 @@ class RankedIds:
 
 
 def _labelled(
-    counts: dict[str, int], labels: dict[str, str], selected: str, *, limit: int | None = None
+    counts: dict[str, int],
+    labels: dict[str, str],
+    selected: str,
+    *,
+    limit: int | None = None,
+    scale: int = 1,
 ) -> list[FacetValue]:
     items = [
-        FacetValue(value=v, label=labels.get(v, v), count=n, selected=v == selected)
+        FacetValue(
+            value=v,
+            label=labels.get(v, v),
+            count=_about(n * scale) if scale > 1 else n,
+            selected=v == selected,
+        )
         for v, n in counts.items()
         if n > 0 or v == selected
     ]
@@ -239,7 +292,7 @@ def _labelled(
 
 
 def _column_facets(
-    base: QuerySet[Listing], params: SearchParams, names: list[str]
+    base: QuerySet[Listing], params: SearchParams, names: list[str], scale: int = 1
 ) -> dict[str, list[FacetValue]]:
     """Facets stored on the listing row (kind, organisation kind, region, price).
 
@@ -276,7 +329,8 @@ def _column_facets(
         if getattr(params, name):
             add(apply_filters(base, params, skip=name), [name])
     return {
-        name: _labelled(dict(counts[name]), labels[name], getattr(params, name)) for name in names
+        name: _labelled(dict(counts[name]), labels[name], getattr(params, name), scale=scale)
+        for name in names
     }
 
 
@@ -288,6 +342,7 @@ def _relation_facet(
     *,
     limit: int | None,
     distinct: bool = False,
+    scale: int = 1,
 ) -> list[FacetValue]:
     """Count listings per related id, starting from the listings (a join, not IN-probing).
 
@@ -303,7 +358,7 @@ def _relation_facet(
     labels = labels_of(list(counts))
     by_slug = {labels[i][0]: n for i, n in counts.items() if i in labels}
     names = dict(labels.values())
-    return _labelled(by_slug, names, selected, limit=limit)
+    return _labelled(by_slug, names, selected, limit=limit, scale=scale)
 
 
 def _need_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -318,9 +373,16 @@ def _tag_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
     return {t.pk: (t.slug, t.name) for t in Tag.objects.filter(pk__in=ids).only("slug", "name")}
 
 
-def search_facets(base: QuerySet[Listing], params: SearchParams) -> dict[str, list[FacetValue]]:
-    """Counts per facet value over the matches, honouring the other active filters."""
-    facets = _column_facets(base, params, ["kind", "organisation_kind", "region", "price"])
+def search_facets(
+    base: QuerySet[Listing], params: SearchParams, *, scale: int = 1
+) -> dict[str, list[FacetValue]]:
+    """Counts per facet value over the matches, honouring the other active filters.
+
+    ``base`` may be an even 1-in-``scale`` sample of the matches; counts are then scaled.
+    """
+    facets = _column_facets(
+        base, params, ["kind", "organisation_kind", "region", "price"], scale=scale
+    )
     facets["need_area"] = _relation_facet(
         apply_filters(base, params, skip="need_area"),
         "needs__area",
@@ -328,15 +390,17 @@ def search_facets(base: QuerySet[Listing], params: SearchParams) -> dict[str, li
         params.need_area,
         limit=None,
         distinct=True,
+        scale=scale,
     )
     facets["need"] = _relation_facet(
         apply_filters(base, params, skip="need"),
         "needs",
         _need_labels,
         params.need,
-        limit=TOP_NEEDS,
+        limit=None if params.need_area else TOP_NEEDS,
+        scale=scale,
     )
-    if params.need_area:  # within a chosen area, offer only that area's needs
+    if params.need_area:  # within a chosen area, offer only that area's needs (a handful)
         in_area = set(
             Need.objects.filter(area__slug=params.need_area).values_list("slug", flat=True)
         )
@@ -347,6 +411,7 @@ def search_facets(base: QuerySet[Listing], params: SearchParams) -> dict[str, li
         _tag_labels,
         params.tag,
         limit=TOP_TAGS,
+        scale=scale,
     )
     return {name: facets[name] for name in FACET_NAMES}
 

@@ -296,3 +296,23 @@ def test_invitation_email_sent_only_after_commit(council, django_capture_on_comm
         services.invitation_create(actor=admin, organisation=council, email="a@x.example")
 
     assert (len(callbacks), len(mail.outbox)) == (1, 0)
+
+
+def test_database_analyse_records_planner_statistics(supplier):
+    from django.db import connection
+
+    make_listing(organisation=supplier)
+
+    services.database_analyse()
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'listings_listing'")
+        else:
+            cursor.execute(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE tablename = 'listings_listing'"
+            )
+        names = {row[0] for row in cursor.fetchall()}
+    assert ("listing_browse" in names) if connection.vendor == "sqlite" else (
+        names == {"listings_listing"}
+    )

@@ -468,3 +468,41 @@ def test_need_facet_within_chosen_area_lists_only_that_areas_needs(supplier):
 
     assert _facet_counts(result, "need") == {care[0].slug: 1, care[1].slug: 1}
     assert _facet_counts(result, "need_area") == {"adult-social-care": 2, other.area.slug: 1}
+
+
+def test_large_match_sets_are_counted_on_an_even_sample(supplier, settings):
+    settings.SEARCH_EXACT_LIMIT = 4
+    settings.SEARCH_CANDIDATE_CAP = 3
+    made = [
+        make_listing(
+            organisation=supplier,
+            title=f"Gritting route {n}",
+            kind="request" if n % 2 == 0 else "product",
+        )
+        for n in range(12)
+    ]
+    requests = [x.pk for x in made if x.kind == "request"]
+    step = 3  # 12 raw matches, exact limit 4
+    sampled = sum(1 for pk in requests if pk % step == 0)
+
+    estimate = listing_search(AnonymousUser(), SearchParams(q="gritting ", kind="request"))
+
+    assert estimate.approximate is True
+    assert estimate.total == max(sampled * step, 3)
+    assert len(estimate.listings) == min(estimate.total, 6)  # the page itself is not sampled
+    assert {x.pk for x in estimate.listings} <= set(requests)
+
+
+def test_few_filtered_matches_are_counted_exactly_even_when_raw_matches_are_many(
+    supplier, settings
+):
+    settings.SEARCH_EXACT_LIMIT = 4
+    for n in range(12):
+        make_listing(
+            organisation=supplier, title=f"Gritting route {n}", kind="idea" if n == 0 else "product"
+        )
+
+    result = listing_search(AnonymousUser(), SearchParams(q="gritting ", kind="idea"))
+
+    assert (result.approximate, result.total, len(result.listings)) == (False, 1, 1)
+    assert {v.value: v.count for v in result.facets["kind"]} == {"idea": 1, "product": 11}
