@@ -32,14 +32,17 @@ def main() -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client
 
-    from exchange.demo import VOCABULARY, code_name
+    from exchange.demo import VOCABULARY
+    from listings.models import Listing
     from listings.queries import SearchParams, listing_search
 
     def matches(q: str) -> int:
         return listing_search(AnonymousUser(), SearchParams(q=q), with_facets=False).total
 
+    # A generated title ends with a made-up code name shared by a handful of listings.
+    middle = Listing.objects.order_by("pk").values_list("title", flat=True)[LISTINGS // 2]
     queries = {
-        "rare": f"{code_name(4321)} ",
+        "rare": f"{middle.split()[-1]} ",
         "mid": f"{VOCABULARY[700]} ",
         "common": f"{VOCABULARY[0]} ",
         "two_words": f"{VOCABULARY[3]} {VOCABULARY[40]} ",
