@@ -51,4 +51,4 @@ check: install-dev ## Django system checks and missing-migration check
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: install-dev ## Run the benchmarks in bench/ (never part of make test)
-	@for f in bench/*.py; do case "$$(basename $$f)" in __init__.py|common.py) continue;; esac; echo "== $$f"; $(PY) $$f || exit 1; done
+	@for f in bench/*.py; do name=$$(basename $$f .py); case "$$name" in __init__|common) continue;; esac; echo "== bench.$$name"; $(PY) -m bench.$$name || exit 1; done

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run benchmarks as modules from the project root (python -m bench.search) so that a script's
+# name never shadows an app of the same name.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
 def setup_django(label: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 
-from common import measure, p50, p95, report, seed, setup_django
+from bench.common import measure, p50, p95, report, seed, setup_django
 
 LISTINGS = int(os.environ.get("BENCH_LISTINGS", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
