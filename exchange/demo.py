@@ -207,7 +207,8 @@ def bulk_generate_listings(
                 org = rng.choice(orgs)
                 words = rng.sample(WORDS, 6)
                 title = (
-                    f"{words[0].capitalize()} {words[1]} and {words[2]} {kind} #{start + made + i}"
+                    f"{words[0].capitalize()} {words[1]} and {words[2]} {kind} "
+                    f"{code_name(rng.randrange(CODE_NAMES))}"
                 )
                 price_model, price, budget = _price(rng, kind)
                 rows.append(

@@ -348,6 +348,14 @@ def matching_ids(query: ParsedQuery, sample_step: int = 1) -> RawSQL:
     return RawSQL(sql, params)  # noqa: S611  (constant SQL; user text travels as a parameter)
 
 
+def newest_match_ids(query: ParsedQuery, *, limit: int) -> list[int]:
+    """The ids of the newest ``limit`` matching listings (ids grow with creation)."""
+    sql, params = backend().match_sql(query)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY 1 DESC LIMIT %s", [*params, limit])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
 def match_count(query: ParsedQuery) -> int:
     """How many listings of any status or visibility match: sizes the work, never shown."""
     return backend().count(query)

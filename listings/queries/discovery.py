@@ -59,6 +59,8 @@ class SearchParams:
         if get is None:
             return cls()
         values = {f.name: str(get(f.name, "") or "").strip()[:200] for f in fields(cls)}
+        # A trailing space in q means "the last word is finished" (no prefix match).
+        values["q"] = str(get("q", "") or "").lstrip()[:200]
         if values["kind"] not in ListingKind.values:
             values["kind"] = ""
         if values["organisation_kind"] not in OrganisationKind.values:
@@ -195,34 +197,40 @@ def listing_search(
     """Search the listings ``user`` may see.
 
     With a query and relevance order, the newest ``SEARCH_CANDIDATE_CAP`` matches that pass
-    the filters are ranked (title strongest); matches beyond the cap follow by date. The
-    total and the facet counts always cover every match.
+    the filters are ranked (title strongest); matches beyond the cap follow by date.
+
+    Above ``SEARCH_EXACT_LIMIT`` raw matches, the total and the facet counts are estimated
+    from an even 1-in-n sample taken inside the index (``approximate``); the results
+    themselves are never sampled, and whenever the filters leave fewer matches than the
+    candidate cap everything is counted exactly.
     """
     parsed = search.parse_query(params.q)
-    base = _matching(searchable_listings(user), parsed)
+    visible = searchable_listings(user)
+    cap = settings.SEARCH_CANDIDATE_CAP
+    step = sample_step(parsed)
+    base = _matching(visible, parsed)
     filtered = apply_filters(base, params)
     newest = filtered.order_by("-published_at", "-id")
     ranked = not parsed.is_empty and params.sort == "relevance"
-    cap = settings.SEARCH_CANDIDATE_CAP
-    step = sample_step(parsed)
-    candidates: list[int] | None = None
+    candidates: list[int] = []
     if ranked or step > 1:
-        candidates = list(filtered.order_by("-pk").values_list("pk", flat=True)[:cap])
+        candidates = _newest_candidates(parsed, visible, filtered, params, cap, step)
         if len(candidates) < cap:
             step = 1  # the filters leave few matches: count them all exactly
+    sample_base = visible
     if step == 1:
         total = filtered.count()
     else:
-        sampled = apply_filters(_matching(searchable_listings(user), parsed, step), params)
-        total = max(_about(sampled.count() * step), len(candidates or []))
+        sample_base = _matching(visible, parsed, step)
+        total = max(_about(apply_filters(sample_base, params).count() * step), len(candidates))
     capped = False
     if ranked:
-        assert candidates is not None  # noqa: S101  (fetched above whenever ranked)
         ranked_ids = search.rank(parsed, candidates)
         capped = total > len(candidates)
         rest = newest.exclude(pk__in=candidates).values_list("pk", flat=True)
         page = Paginator(RankedIds(ranked_ids, rest, total), per_page).get_page(page_number)
-        objects = newest.in_bulk(list(page.object_list))
+        # The ids passed visibility and filters already: fetch the rows by primary key.
+        objects = visible.in_bulk(list(page.object_list))
         page.object_list = [objects[pk] for pk in page.object_list if pk in objects]
     else:
         paginator = Paginator(newest, per_page)
@@ -230,8 +238,7 @@ def listing_search(
         page = paginator.get_page(page_number)
     facets = {}
     if with_facets:
-        facet_base = base if step == 1 else _matching(searchable_listings(user), parsed, step)
-        facets = search_facets(facet_base, params, scale=step)
+        facets = search_facets(base if step == 1 else sample_base, params, scale=step)
     return SearchResult(
         params=params,
         total=total,
@@ -242,6 +249,28 @@ def listing_search(
         words=parsed.highlight_words(),
         approximate=step > 1,
     )
+
+
+def _newest_candidates(
+    parsed: search.ParsedQuery,
+    visible: QuerySet[Listing],
+    filtered: QuerySet[Listing],
+    params: SearchParams,
+    cap: int,
+    step: int,
+) -> list[int]:
+    """The ids of the newest ``cap`` matches that pass visibility and the filters."""
+    if step > 1 and not parsed.is_empty:
+        # Very many matches: look at the newest few thousand in the index first.
+        head = search.newest_match_ids(parsed, limit=cap * 4)
+        found = list(
+            apply_filters(visible.filter(pk__in=head), params)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:cap]
+        )
+        if len(found) == cap or len(head) < cap * 4:
+            return found
+    return list(filtered.order_by("-pk").values_list("pk", flat=True)[:cap])
 
 
 class RankedIds:
