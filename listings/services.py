@@ -26,6 +26,7 @@ from exchange.permissions import (
     grant_to_organisation,
     require_perm,
 )
+from exchange.queue import enqueue_after_commit
 from exchange.services import tags_from_names
 from listings import search
 from listings.enums import (
@@ -58,11 +59,13 @@ EDITABLE_FIELDS = frozenset(
 
 
 def _changed(listing: Listing) -> None:
-    """Keep derived data in step with a written listing.
+    """Keep derived data in step with a written listing (DESIGN.md flow 1).
 
-    The search index is updated now, inside the writing transaction.
+    The search index is updated now, inside the writing transaction; after commit a task
+    recomputes the listing's matches (matching sits above listings: named, not imported).
     """
     search.index_listings([listing.pk])
+    enqueue_after_commit("matching.tasks.listing_changed", listing.pk)
 
 
 def _check_price(listing: Listing) -> None:
