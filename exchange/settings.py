@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.idempotency.IdempotencyMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -245,8 +247,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.AnonymousRateThrottle",
+    ],
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) or None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+API_THROTTLE_RATES = {
+    "token": os.environ.get("API_RATE_TOKEN", "3000/hour"),
+    "anon": os.environ.get("API_RATE_ANON", "600/hour"),
+}
+# Web forms that attract guessing and spam (django-ratelimit, counted in the default cache).
+LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/m")
+SIGNUP_RATE = os.environ.get("SIGNUP_RATE", "5/h")
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/h")
+RATELIMIT_VIEW = "exchange.views.common.rate_limited"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Open Innovation Exchange API",
     "DESCRIPTION": "Listings, organisations and taxonomy of the exchange. See docs/api.md.",

@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Accounts: sign up, profile, and Django's auth views (login, logout, password reset).
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", views.rate_limited_login, name="login"),
+    path("accounts/password_reset/", views.rate_limited_password_reset, name="password_reset"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -29,6 +31,5 @@ urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="notification-settings"),
     path("settings/tokens/", views.api_tokens, name="api-tokens"),
     path("", include("listings.urls")),
-    path("", include("matching.urls")),
     path("", include("api.urls")),
 ]

@@ -10,7 +10,14 @@ so those pages load them through template tags the listings app registers (``lis
 of ``exchange`` imports ``listings``.
 """
 
-from exchange.views.accounts import dashboard, home, profile, signup
+from exchange.views.accounts import (
+    dashboard,
+    home,
+    profile,
+    rate_limited_login,
+    rate_limited_password_reset,
+    signup,
+)
 from exchange.views.organisations import (
     invitation_accept,
     organisation_create,
@@ -38,5 +45,7 @@ __all__ = [
     "organisation_list",
     "organisation_members",
     "profile",
+    "rate_limited_login",
+    "rate_limited_password_reset",
     "signup",
 ]

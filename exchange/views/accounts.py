@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django_ratelimit.decorators import ratelimit
 
 from exchange import queries, services
 from exchange.enums import Role
@@ -24,6 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/home.html", {"popular_tags": services.tags_popular(limit=20)})
 
 
+def _setting_rate(name: str) -> Callable[[str, HttpRequest], str]:
+    """A rate read from settings at request time (so it can change without a restart)."""
+    return lambda group, request: getattr(settings, name)
+
+
+@ratelimit(key="ip", rate=_setting_rate("SIGNUP_RATE"), method="POST")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -82,3 +93,19 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "unread": unread,
         },
     )
+
+
+# Guessing passwords and flooding inboxes are limited per IP and per account named in the
+# form; the counters live in the shared cache (django-ratelimit). Blocked → 429 page.
+rate_limited_login = ratelimit(key="ip", rate=_setting_rate("LOGIN_RATE"), method="POST")(
+    ratelimit(key="post:username", rate=_setting_rate("LOGIN_RATE"), method="POST")(
+        auth_views.LoginView.as_view()
+    )
+)
+rate_limited_password_reset = ratelimit(
+    key="ip", rate=_setting_rate("PASSWORD_RESET_RATE"), method="POST"
+)(
+    ratelimit(key="post:email", rate=_setting_rate("PASSWORD_RESET_RATE"), method="POST")(
+        auth_views.PasswordResetView.as_view()
+    )
+)

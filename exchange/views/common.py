@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from exchange.exceptions import ValidationError
@@ -43,3 +44,10 @@ def is_local_path(url: str) -> bool:
 def safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     return target if is_local_path(target) else ""
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Shown when a form is sent too often (django-ratelimit): 429, not an error page."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
