@@ -31,5 +31,6 @@ urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="notification-settings"),
     path("settings/tokens/", views.api_tokens, name="api-tokens"),
     path("", include("listings.urls")),
+    path("", include("matching.urls")),
     path("", include("api.urls")),
 ]
