@@ -15,3 +15,13 @@ SITE_URL = "http://testserver"
 # Generous limits: tests that exercise limits set their own rates.
 API_THROTTLE_RATES = {"token": "100000/hour", "anon": "100000/hour"}
 LOGIN_RATE = SIGNUP_RATE = PASSWORD_RESET_RATE = "1000/m"
+
+# SQLite tests use a real file like production (WAL, IMMEDIATE, busy timeout): the in-memory
+# shared-cache database answers "table is locked" to concurrent threads instead of waiting.
+# pytest-django adds a suffix per xdist worker.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    import tempfile as _tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(_tempfile.gettempdir()) / "oix-test.sqlite3")  # noqa: F405
+    }
