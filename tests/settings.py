@@ -23,5 +23,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     import tempfile as _tempfile
 
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(_tempfile.gettempdir()) / "oix-test.sqlite3")  # noqa: F405
+        # A private directory per process: parallel runs never share a test database.
+        "NAME": str(Path(_tempfile.mkdtemp(prefix="oix-test-")) / "test.sqlite3")  # noqa: F405
     }
