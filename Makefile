@@ -31,6 +31,7 @@ install-dev: $(VENV)/.installed-dev
 run: install ## Set up and serve the exchange with demo data on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_events
 	@echo "Open http://$(HOST):$(PORT)  — demo logins: see README (password: exchange-demo)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -50,5 +51,5 @@ check: install-dev ## Django system checks and missing-migration check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install-dev ## Run the benchmarks in bench/ (never part of make test)
-	@for f in bench/*.py; do name=$$(basename $$f .py); case "$$name" in __init__|common) continue;; esac; echo "== bench.$$name"; $(PY) -m bench.$$name || exit 1; done
+bench: install-dev ## Run every bench/*.py (SQLite, and PostgreSQL if DATABASE_URL is set); one summary table
+	$(PY) -m bench.summary

@@ -3,9 +3,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from api.errors import NotFoundView
+from api.viewsets.case_studies import CaseStudyViewSet
+from api.viewsets.demand import CoOwnerViewSet, InterestViewSet, ResponseViewSet
+from api.viewsets.events import BookingViewSet, EventViewSet, WaitlistViewSet
 from api.viewsets.listings import ListingViewSet
 from api.viewsets.organisations import OrganisationViewSet
+from api.viewsets.pilots import PilotViewSet
+from api.viewsets.questions import FollowViewSet, QuestionViewSet
 from api.viewsets.saved_searches import SavedSearchViewSet
+from api.viewsets.shortlists import ShortlistViewSet
 from api.viewsets.taxonomy import NeedAreaViewSet, NeedViewSet, TagViewSet
 
 router = DefaultRouter()
@@ -15,6 +21,18 @@ router.register("tags", TagViewSet, basename="tag")
 router.register("needs", NeedViewSet, basename="need")
 router.register("need-areas", NeedAreaViewSet, basename="need-area")
 router.register("saved-searches", SavedSearchViewSet, basename="saved-search")
+# Council workflows (issue 5).
+router.register("interests", InterestViewSet, basename="interest")
+router.register("co-owners", CoOwnerViewSet, basename="co-owner")
+router.register("responses", ResponseViewSet, basename="response")
+router.register("questions", QuestionViewSet, basename="question")
+router.register("follows", FollowViewSet, basename="follow")
+router.register("shortlists", ShortlistViewSet, basename="shortlist")
+router.register("pilots", PilotViewSet, basename="pilot")
+router.register("case-studies", CaseStudyViewSet, basename="case-study")
+router.register("events", EventViewSet, basename="event")
+router.register("bookings", BookingViewSet, basename="booking")
+router.register("waitlist", WaitlistViewSet, basename="waitlist-entry")
 
 urlpatterns = [
     # Namespaced: the HTML pages already own names such as "listing-detail".

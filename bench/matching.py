@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import time
 from pathlib import Path
 
@@ -31,6 +32,12 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
 EVAL_FILE = ROOT / "tests" / "data" / "matching_eval.json"
 TARGET_RATIO = 5.0
 TARGET_FULL_SECONDS = 15 * 60
+
+
+def _cpu_seconds() -> float:
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _timed(fn, items) -> list[float]:
@@ -67,9 +74,15 @@ def main() -> None:
     report(f"{prefix}.seed_seconds", time.perf_counter() - started)
 
     started = time.perf_counter()
+    cpu_before = _cpu_seconds()
     done = services.matches_recompute_all(notify=False, batch_size=2000, workers=WORKERS)
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     report(f"{prefix}.full_recompute.workers", WORKERS)
+    # CPU time (this process and its workers) does not grow when other work shares the
+    # machine; wall time does. On an idle machine wall ≈ CPU / workers plus the writes.
+    report(f"{prefix}.full_recompute.cpu_seconds", cpu)
+    report(f"{prefix}.full_recompute.load_average_1m", os.getloadavg()[0])
     report(f"{prefix}.full_recompute.listings", done)
     report(f"{prefix}.full_recompute.seconds", elapsed)
     report(f"{prefix}.full_recompute.listings_per_second", done / elapsed)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "exchange.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,11 +182,51 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged only once it has run, and handed back to the queue when the process
+# running it dies (OOM kill, SIGKILL, a lost node), so a crash mid-task means it runs again.
+# Tasks are idempotent for that reason: they take ids and check state before acting.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With acks late, a task still running when the broker connection drops cannot be acked
+# any more; it is cancelled and the broker delivers it again.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "500"))
+# Worker logs go through LOGGING below (JSON, secrets redacted), not Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged task to another worker after the visibility timeout. It must
+# be longer than any countdown or ETA (retry backoff tops out at 600 s) and than the longest
+# task (recompute_all_matches: 3600 s), or the task would run twice; checks.py verifies it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200")),
+}
+# Publishing rides out a broker blip of about a second, then fails instead of hanging a request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Mail tasks must not hang a worker on a silent SMTP server.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Named queues, so slow work (a full match recompute, a digest run) never delays an email or a
+# booking confirmation: run workers per queue (docs/scaling.md). Routes go by task name; exact
+# names win over patterns, patterns are tried in order.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+WORKER_QUEUES = ("default", "mail", "matching", "webhooks", "search")
+CELERY_TASK_ROUTES = {
+    # Stripe calls, not email, despite their names.
+    "events.tasks.send_refund": {"queue": "default"},
+    "events.tasks.send_requested_refunds": {"queue": "default"},
+    "*webhook*": {"queue": "webhooks"},
+    "*.tasks.send_*": {"queue": "mail"},
+    "matching.tasks.*": {"queue": "matching"},
+    "listings.tasks.reindex_*": {"queue": "search"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "send-saved-search-alerts": {
@@ -223,6 +264,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
 }
+# A short schedule for integration tests and post-deploy smoke tests, e.g.
+# CELERY_BEAT_TEST_SCHEDULE="listings.tasks.send_saved_search_alerts=2": only those tasks,
+# every N seconds. Never set in production.
+if os.environ.get("CELERY_BEAT_TEST_SCHEDULE"):
+    CELERY_BEAT_SCHEDULE = {
+        task: {"task": task, "schedule": float(seconds)}
+        for task, _, seconds in (
+            item.strip().partition("=")
+            for item in os.environ["CELERY_BEAT_TEST_SCHEDULE"].split(",")
+            if item.strip()
+        )
+    }
 # Matching: matches kept per listing, candidates scored per listing, the lowest score kept,
 # "Good" and "Strong" (notified) levels, and how long corpus statistics (IDF) are cached.
 MATCH_LIMIT = int(os.environ.get("MATCH_LIMIT", "20"))
@@ -292,22 +345,87 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Load balancers probe over plain HTTP: no redirect to HTTPS for the health endpoints.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+
+def _proxy_ssl_header(default: str) -> tuple[str, str] | None:
+    """``SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"`` → Django's tuple; empty → off.
+
+    Trust the header only behind a proxy that always sets it: a client could send it too.
+    """
+    raw = os.environ.get("SECURE_PROXY_SSL_HEADER", default)
+    name, _, value = raw.partition(":")
+    if not name.strip() or not value.strip():
+        return None
+    return ("HTTP_" + name.strip().upper().replace("-", "_"), value.strip())
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header("X-Forwarded-Proto: https" if PRODUCTION else "")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# Content Security Policy, sent by exchange.middleware (Django 5.2 has none built in). Pages
+# load scripts, styles, fonts and images from this origin only; no inline script anywhere.
+# style="…" attributes in templates are allowed (style-src-attr); <style> blocks are not.
+# Stripe Checkout is reached by a redirect after a form post, which form-action governs.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'", "https://checkout.stripe.com"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+if PRODUCTION:
+    CONTENT_SECURITY_POLICY["upgrade-insecure-requests"] = []
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+# Per path prefix, directives that replace the defaults: Swagger UI (drf-spectacular) loads
+# its bundle from jsDelivr and starts it with an inline script.
+CONTENT_SECURITY_POLICY_PATHS = {
+    "/api/docs/": {
+        "script-src": ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
+        "style-src": ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
+        "img-src": ["'self'", "data:", "https://cdn.jsdelivr.net"],
+    },
+}
+# Report-only first when changing the policy on a live site: violations are reported, not blocked.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+
+# --- Logging --------------------------------------------------------------------------------
+# One line per record on stderr: JSON in production (LOG_FORMAT=json), plain text otherwise.
+# Every handler passes records through RedactSecrets: Authorization headers, oix_ API tokens,
+# ?token= feed tokens and secret links are cut to a short prefix before anything is written.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "exchange.logs.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "exchange.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -6,6 +6,7 @@ from exchange import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("", include("exchange.health")),  # /healthz and /readyz
     # Accounts: sign up, profile, and Django's auth views (login, logout, password reset).
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.rate_limited_login, name="login"),
@@ -32,5 +33,6 @@ urlpatterns = [
     path("settings/tokens/", views.api_tokens, name="api-tokens"),
     path("", include("listings.urls")),
     path("", include("matching.urls")),
+    path("", include("events.urls")),
     path("", include("api.urls")),
 ]

@@ -190,20 +190,14 @@ def forget_corpus_stats() -> None:
 # --- Candidate generation in SQL -------------------------------------------------------------
 
 
-def eligible_targets_q(source: ListingData, *, prefix: str = "", reverse: bool = False) -> Q:
+def eligible_targets_q(source: ListingData, *, prefix: str = "") -> Q:
     """Published listings of a compatible kind and another organisation that members of the
-    source's organisation may see (``visibility_filter``'s rule applied to an organisation).
-
-    ``reverse`` asks instead for listings that could have ``source`` as *their* match: the
-    visibility that matters is then the source's to them, checked per pair in Python.
-    """
+    source's organisation may see (``visibility_filter``'s rule applied to an organisation)."""
     eligible = (
         Q(**{f"{prefix}status": ListingStatus.PUBLISHED})
         & Q(**{f"{prefix}kind__in": sorted(compatible_kinds(source.kind))})
         & ~Q(**{f"{prefix}organisation_id": source.organisation_id})
     )
-    if reverse:
-        return eligible
     shared_with_source_org = ShareLink.objects.filter(
         listing_id=OuterRef(f"{prefix}pk"), organisation_id=source.organisation_id
     )
@@ -219,12 +213,11 @@ def candidate_evidence(
     *,
     candidates: int,
     excluded: frozenset[int] = frozenset(),
-    reverse: bool = False,
 ) -> dict[int, float]:
     """Eligible listings sharing a need or a rare tag with ``source`` (or, when fewer than
     ``candidates`` do, a need area), each with the rarity of what it shares: the candidate
     policy of ``matching.ranking``, in two or three indexed queries."""
-    eligible = eligible_targets_q(source, prefix="listing__", reverse=reverse)
+    eligible = eligible_targets_q(source, prefix="listing__")
     need_ids = [n.id for n in source.needs]
     tag_ids = rare_tag_ids(source, stats)
     need_hits: list[tuple[int, int]] = []
@@ -257,16 +250,22 @@ def dismissed_targets(source_id: int) -> frozenset[int]:
     )
 
 
+def shortlisted(
+    source: ListingData, stats: CorpusStats, *, excluded: frozenset[int] = frozenset()
+) -> dict[int, ListingData]:
+    """The ``MATCH_CANDIDATES`` eligible listings with the most evidence, loaded."""
+    candidates = settings.MATCH_CANDIDATES
+    found = candidate_evidence(source, stats, candidates=candidates, excluded=excluded)
+    return listing_data(shortlist(found, candidates))
+
+
 def top_matches(source: ListingData, scorer: Scorer) -> list[Ranked]:
     """The best matches of ``source`` (computed, not stored): candidates from SQL, shortlisted
     by evidence, loaded and scored. About ten queries whatever the size of the exchange."""
-    candidates = settings.MATCH_CANDIDATES
     excluded = dismissed_targets(source.id)
-    found = candidate_evidence(source, scorer.stats, candidates=candidates, excluded=excluded)
-    chosen = listing_data(shortlist(found, candidates))
     return rank(
         source,
-        chosen.values(),
+        shortlisted(source, scorer.stats, excluded=excluded).values(),
         scorer,
         limit=settings.MATCH_LIMIT,
         min_score=settings.MATCH_MIN_SCORE,

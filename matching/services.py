@@ -21,7 +21,7 @@ from exchange.models import User
 from listings.models import Listing
 from matching import queries
 from matching.models import Match, MatchDismissal, MatchNotice
-from matching.ranking import CorpusIndex, Ranked, shortlist
+from matching.ranking import CorpusIndex, Ranked, rank
 from matching.scoring import ListingData, Score, Scorer, can_match
 
 
@@ -95,10 +95,15 @@ def matches_refresh_listing(*, listing_id: int) -> RefreshResult:
         return result
     now = timezone.now()
     scorer = Scorer(queries.corpus_stats())
-    ranked = queries.top_matches(source, scorer)
+    limit, _, min_score = _limits()
+    excluded = queries.dismissed_targets(source.id)
+    chosen = queries.shortlisted(source, scorer.stats, excluded=excluded)
+    ranked = rank(
+        source, chosen.values(), scorer, limit=limit, min_score=min_score, excluded=excluded
+    )
     _replace_matches(source.id, ranked, now)
     result.matches = len(ranked)
-    _refresh_reverse(source, scorer, now, result)
+    _refresh_reverse(source, chosen, scorer, now, result)
     strong = [(source.id, r.target_id) for r in ranked if _is_strong(r.score.value)]
     strong += _strong_reverse(source.id)
     result.notified_pairs = announce_strong_matches(strong, notify=True)
@@ -118,15 +123,23 @@ def _strong_reverse(listing_id: int) -> list[tuple[int, int]]:
 
 
 def _refresh_reverse(
-    listing: ListingData, scorer: Scorer, now: datetime, result: RefreshResult
+    listing: ListingData,
+    shortlisted: dict[int, ListingData],
+    scorer: Scorer,
+    now: datetime,
+    result: RefreshResult,
 ) -> None:
-    """Store, update or remove ``other → listing`` for the listings ``listing`` may answer."""
-    limit, candidates, min_score = _limits()
-    # Who could have ``listing`` as a match: the same evidence (it is symmetric), with the
-    # listing's visibility to each of them checked per pair below.
-    found = queries.candidate_evidence(listing, scorer.stats, candidates=candidates, reverse=True)
+    """Store, update or remove ``other → listing`` for the listings ``listing`` may answer.
+
+    Evidence is symmetric, so the listing's own shortlist names the listings most likely to
+    want it, plus those that hold it as a match now. (A listing the source's organisation
+    may not see, but which may see the source, is left to the nightly batch.)
+    """
+    limit, _, min_score = _limits()
     previously = set(Match.objects.filter(target_id=listing.id).values_list("source_id", flat=True))
-    others = queries.listing_data(set(shortlist(found, candidates)) | previously)
+    others = dict(shortlisted)
+    if previously - others.keys():
+        others.update(queries.listing_data(previously - others.keys()))
     dismissed = set(
         MatchDismissal.objects.filter(target_id=listing.id).values_list("source_id", flat=True)
     )

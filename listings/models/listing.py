@@ -50,6 +50,9 @@ class Listing(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Organisations that registered interest ("we need this too" on a request): kept in step
+    # with F() by the interest services so search results show the demand signal for free.
+    interest_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-id"]

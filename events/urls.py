@@ -1,0 +1,64 @@
+from django.urls import path
+
+from events import views
+
+urlpatterns = [
+    path("events/", views.event_list, name="event-list"),
+    path("events/new/", views.event_create, name="event-create"),
+    path("events/organising/", views.event_organising, name="event-organising"),
+    path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("events/<slug:slug>/calendar.ics", views.event_ics, name="event-ics"),
+    path("events/<slug:slug>/book/", views.event_book, name="event-book"),
+    path("events/<slug:slug>/waitlist/join/", views.waitlist_join, name="event-waitlist-join"),
+    # Organiser pages.
+    path("events/<slug:slug>/manage/", views.event_manage, name="event-manage"),
+    path("events/<slug:slug>/edit/", views.event_edit, name="event-edit"),
+    path("events/<slug:slug>/publish/", views.event_publish, name="event-publish"),
+    path("events/<slug:slug>/cancel/", views.event_cancel, name="event-cancel"),
+    path("events/<slug:slug>/copy/", views.event_copy, name="event-copy"),
+    path("events/<slug:slug>/tickets/new/", views.ticket_type_form, name="ticket-type-create"),
+    path(
+        "events/<slug:slug>/tickets/<int:pk>/edit/",
+        views.ticket_type_form,
+        name="ticket-type-edit",
+    ),
+    path(
+        "events/<slug:slug>/tickets/<int:pk>/delete/",
+        views.ticket_type_delete,
+        name="ticket-type-delete",
+    ),
+    path("events/<slug:slug>/agenda/new/", views.agenda_item_form, name="agenda-item-create"),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/edit/",
+        views.agenda_item_form,
+        name="agenda-item-edit",
+    ),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/delete/",
+        views.agenda_item_delete,
+        name="agenda-item-delete",
+    ),
+    path("events/<slug:slug>/listings/", views.event_listing_link, name="event-listing-link"),
+    path("events/<slug:slug>/attendees/", views.event_attendees, name="event-attendees"),
+    path(
+        "events/<slug:slug>/attendees.csv",
+        views.event_attendees_csv,
+        name="event-attendees-csv",
+    ),
+    path("events/<slug:slug>/waitlist/", views.event_waitlist, name="event-waitlist"),
+    path("events/<slug:slug>/check-in/", views.event_check_in, name="event-check-in"),
+    # People's bookings, tickets and waitlist places.
+    path("bookings/", views.booking_list, name="booking-list"),
+    path("bookings/<str:reference>/", views.booking_detail, name="booking-detail"),
+    path("bookings/<str:reference>/cancel/", views.booking_cancel, name="booking-cancel"),
+    path("bookings/<str:reference>/pay/", views.booking_pay, name="booking-pay"),
+    path(
+        "bookings/<str:reference>/invoice-paid/",
+        views.booking_invoice_paid,
+        name="booking-invoice-paid",
+    ),
+    path("tickets/<str:code>/", views.ticket_detail, name="ticket-detail"),
+    path("waitlist/<int:pk>/leave/", views.waitlist_leave, name="waitlist-leave"),
+    path("waitlist/offers/<str:token>/", views.waitlist_offer, name="waitlist-offer"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+]

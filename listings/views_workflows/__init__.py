@@ -1,0 +1,1 @@
+"""HTML pages of the council workflows (thin: parse → query or service → render)."""
