@@ -53,9 +53,7 @@ def main() -> None:
         response = client.get(url, params)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
 
-    baseline_samples = measure(
-        lambda: get("/api/v1/listings/", {"ordering": "id"}), repeat=REPEAT
-    )
+    baseline_samples = measure(lambda: get("/api/v1/listings/", {"ordering": "id"}), repeat=REPEAT)
     baseline = p50(baseline_samples)
     report(f"{prefix}.baseline_api_page_by_id.p50_ms", baseline)
     report(f"{prefix}.baseline_api_page_by_id.p95_ms", p95(baseline_samples))

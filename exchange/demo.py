@@ -196,13 +196,12 @@ def bulk_generate_listings(
     )
     regions = list(Region.values)
     now = timezone.now()
-    start = Listing.objects.count()
     made = 0
     while made < count:
         n = min(batch, count - made)
         with transaction.atomic():
             rows: list[Listing] = []
-            for i in range(n):
+            for _ in range(n):
                 kind = rng.choice(KINDS)
                 org = rng.choice(orgs)
                 words = rng.sample(WORDS, 6)

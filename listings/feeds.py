@@ -70,5 +70,5 @@ class ListingSearchFeed(Feed):  # type: ignore[type-arg]
 
 
 class ListingSearchAtomFeed(ListingSearchFeed):
-    feed_type = Atom1Feed
+    feed_type = Atom1Feed  # type: ignore[assignment]
     subtitle = ListingSearchFeed.description

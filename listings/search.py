@@ -352,7 +352,7 @@ def newest_match_ids(query: ParsedQuery, *, limit: int) -> list[int]:
     """The ids of the newest ``limit`` matching listings (ids grow with creation)."""
     sql, params = backend().match_sql(query)
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ORDER BY 1 DESC LIMIT %s", [*params, limit])
+        cursor.execute(f"{sql} ORDER BY 1 DESC LIMIT %s", [*params, limit])  # type: ignore[list-item]
         return [int(row[0]) for row in cursor.fetchall()]
 
 

@@ -74,9 +74,7 @@ urlpatterns += [
         case_studies.case_study_status,
         name="case-study-status",
     ),
-    path(
-        "case-studies/<int:pk>/", case_studies.case_study_detail, name="case-study-detail-short"
-    ),
+    path("case-studies/<int:pk>/", case_studies.case_study_detail, name="case-study-detail-short"),
     path(
         "case-studies/<int:pk>/<slug:slug>/",
         case_studies.case_study_detail,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -192,7 +193,7 @@ def _message(exc: Exception) -> str:
     return getattr(exc, "message", str(exc))
 
 
-def _add_errors(form: ListingForm, exc: Exception) -> None:
+def _add_errors(form: forms.Form, exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             name = {"price_pence": "price", "budget_pence": "budget"}.get(field, field)

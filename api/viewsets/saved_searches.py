@@ -15,7 +15,7 @@ from listings import services
 from listings.models import SavedSearch
 from listings.queries import SearchParams
 
-_WRITE = {
+_WRITE: dict[str, Any] = {
     "request": SavedSearchWriteSerializer,
     "responses": {
         200: SavedSearchSerializer,

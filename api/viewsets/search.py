@@ -58,7 +58,7 @@ class SearchListMixin:
         return Response(
             {
                 "count": result.total,
-            "approximate": result.approximate,
+                "approximate": result.approximate,
                 "next": replace_query_param(url, "page", page.next_page_number())
                 if page.has_next()
                 else None,

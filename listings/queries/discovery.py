@@ -228,7 +228,8 @@ def listing_search(
         ranked_ids = search.rank(parsed, candidates)
         capped = total > len(candidates)
         rest = newest.exclude(pk__in=candidates).values_list("pk", flat=True)
-        page = Paginator(RankedIds(ranked_ids, rest, total), per_page).get_page(page_number)
+        ids = RankedIds(ranked_ids, rest, total)
+        page = Paginator(ids, per_page).get_page(page_number)  # type: ignore[arg-type,var-annotated]
         # The ids passed visibility and filters already: fetch the rows by primary key.
         objects = visible.in_bulk(list(page.object_list))
         page.object_list = [objects[pk] for pk in page.object_list if pk in objects]
@@ -276,7 +277,7 @@ def _newest_candidates(
 class RankedIds:
     """The ranked candidates, then every other match newest first, fetched page by page."""
 
-    def __init__(self, ranked: list[int], rest: QuerySet[Listing], total: int) -> None:
+    def __init__(self, ranked: list[int], rest: QuerySet[Listing, int], total: int) -> None:
         self.ranked, self.rest, self.total = ranked, rest, total
 
     def __len__(self) -> int:

@@ -5,8 +5,9 @@
   build, which this project's machines cannot fetch.
 - A missing Chromium or ``playwright`` package FAILS these tests. ``OIX_SKIP_E2E=1`` skips them
   instead (a laptop without Chromium); CI never sets it.
-- One browser per test module, a fresh context (cookies, storage) per test: 1280×800 by
-  default, 360×740 (a phone) for tests that ask for ``phone``.
+- One browser per test module, a fresh context (cookies, storage) per page: ``page`` is
+  1280×800, ``phone`` 360×740; ``pages.new_page(viewport=PHONE, user=someone)`` opens more,
+  logged in through a real session.
 - ``OIX_E2E_SHOTS=/some/folder`` saves named screenshots at the journeys' key steps.
 - On failure each page of the test is saved as a PNG and its HTML into ``tests/e2e/artifacts/``
   (``OIX_E2E_ARTIFACTS`` to choose another folder); the paths are printed with the failure.
@@ -23,33 +24,20 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from exchange.models import Need, NeedArea
 from exchange.taxonomy import load_vocabulary
 from listings import search
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, Pages
 
-CHROMIUM = Path(os.environ.get("OIX_CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags Chromium keeps calling Google's hosts, which this
-# project's machines (and CI) refuse.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 360, "height": 740}
-TIMEOUT_MS = 10_000
-ARTIFACTS = Path(os.environ.get("OIX_E2E_ARTIFACTS", Path(__file__).parent / "artifacts"))
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser as Chromium
+    from playwright.sync_api import Page
+
 SKIP = os.environ.get("OIX_SKIP_E2E") == "1"
 DB_BLOCKER = pytest.StashKey[Any]()
 
@@ -100,7 +88,7 @@ def restore_migration_data() -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Chromium]:
     """Chromium for one test module, started and stopped with it."""
     if not CHROMIUM.exists():
         pytest.fail(
@@ -132,61 +120,6 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-class Browser:
-    """Opens pages on the live server; remembers them to save them when the test fails."""
-
-    def __init__(self, chromium: Any, base_url: str) -> None:
-        self.chromium = chromium
-        self.base_url = base_url
-        self.contexts: list[Any] = []
-        self.pages: list[Any] = []
-
-    def new_page(self, *, viewport: dict[str, int] = DESKTOP, user: Any = None) -> Any:
-        """A page in a fresh context; logged in as ``user`` when given (a real session)."""
-        phone = viewport["width"] < 600
-        context = self.chromium.new_context(
-            base_url=self.base_url,
-            viewport=viewport,
-            is_mobile=phone,
-            has_touch=phone,
-            locale="en-GB",
-            timezone_id="Europe/London",
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        if user is not None:
-            context.add_cookies([self.session_cookie(user)])
-        self.contexts.append(context)
-        page = context.new_page()
-        self.pages.append(page)
-        return page
-
-    def session_cookie(self, user: Any) -> dict[str, Any]:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies["sessionid"]
-        return {"name": "sessionid", "value": cookie.value, "url": self.base_url}
-
-    def save_artifacts(self, name: str) -> list[Path]:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        saved = []
-        for number, page in enumerate(self.pages, start=1):
-            if page.is_closed():
-                continue
-            stem = ARTIFACTS / f"{name}-{number}"
-            try:
-                page.screenshot(path=f"{stem}.png", full_page=True)
-                Path(f"{stem}.html").write_text(page.content(), encoding="utf-8")
-            except Exception as exc:  # a page that cannot be saved must not hide the failure
-                sys.stderr.write(f"Could not save {stem}: {exc}\n")
-                continue
-            saved.append(Path(f"{stem}.png"))
-        return saved
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
-
-
 def _fresh_process_state() -> None:
     """The live server runs in this process: start each test with an empty cache (rate-limit
     counters live there) and a search index without the rows of listings that earlier
@@ -203,15 +136,15 @@ def _fresh_process_state() -> None:
 @pytest.fixture
 def pages(
     request: pytest.FixtureRequest,
-    browser: Any,
+    browser: Chromium,
     live_server: Any,
     transactional_db: None,
     django_db_blocker: Any,
-) -> Iterator[Browser]:
+) -> Iterator[Pages]:
     """Opens pages on the live server (``pages.new_page(viewport=..., user=...)``)."""
     request.node.stash[DB_BLOCKER] = django_db_blocker
     _fresh_process_state()
-    opened = Browser(browser, live_server.url)
+    opened = Pages(browser, live_server.url)
     yield opened
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -222,12 +155,12 @@ def pages(
 
 
 @pytest.fixture
-def shot() -> Callable[[Any, str], None]:
+def shot() -> Callable[[Page, str], None]:
     """``shot(page, "name")`` saves a full-page PNG into ``$OIX_E2E_SHOTS`` when that is set
     (``OIX_E2E_SHOTS=/tmp/oix-shots .venv/bin/pytest tests/e2e``): pictures to look at."""
     folder = os.environ.get("OIX_E2E_SHOTS")
 
-    def save(page: Any, name: str) -> None:
+    def save(page: Page, name: str) -> None:
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
@@ -236,22 +169,12 @@ def shot() -> Callable[[Any, str], None]:
 
 
 @pytest.fixture
-def page(pages: Browser) -> Any:
+def page(pages: Pages) -> Page:
     """A desktop page (1280×800), logged out."""
     return pages.new_page()
 
 
 @pytest.fixture
-def phone(pages: Browser) -> Any:
+def phone(pages: Pages) -> Page:
     """A phone-sized page (360×740), logged out."""
     return pages.new_page(viewport=PHONE)
-
-
-@pytest.fixture
-def page_as(pages: Browser) -> Callable[..., Any]:
-    """``page_as(user)``: a desktop page with ``user`` logged in."""
-
-    def open_as(user: Any, *, viewport: dict[str, int] = DESKTOP) -> Any:
-        return pages.new_page(viewport=viewport, user=user)
-
-    return open_as

@@ -18,7 +18,7 @@ from listings import services as listing_services
 from listings.enums import ListingKind
 from listings.queries import SearchParams
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import PHONE, Browser
+from tests.e2e.browser import PHONE, Pages
 from tests.factories.exchange import UserFactory, add_member, make_organisation
 from tests.factories.listings import make_listing
 
@@ -78,13 +78,13 @@ def exchange(transactional_db):
 
 @dataclass(frozen=True)
 class Case:
-    open: Callable[[Browser, SimpleNamespace], Page]
+    open: Callable[[Pages, SimpleNamespace], Page]
     heading: str
     shows: str  # a text only this state of the page shows
 
 
 def visit(path: str, as_user: str | None = None, viewport: dict[str, int] | None = None):
-    def open_page(pages: Browser, x: SimpleNamespace) -> Page:
+    def open_page(pages: Pages, x: SimpleNamespace) -> Page:
         kwargs = {"user": getattr(x, as_user)} if as_user else {}
         page = pages.new_page(**kwargs, **({"viewport": viewport} if viewport else {}))
         page.goto(path(x) if callable(path) else path)
@@ -96,7 +96,7 @@ def visit(path: str, as_user: str | None = None, viewport: dict[str, int] | None
 def submitted_empty(path: str, button: str, as_user: str | None = None):
     """The page after sending its form with nothing filled in: errors shown."""
 
-    def open_page(pages: Browser, x: SimpleNamespace) -> Page:
+    def open_page(pages: Pages, x: SimpleNamespace) -> Page:
         page = visit(path, as_user)(pages, x)
         page.locator("main form").get_by_role("button", name=button).click()
         expect(page.locator(".error-summary")).to_be_visible()
@@ -194,7 +194,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_page_has_no_serious_accessibility_violations(pages: Browser, exchange, name):
+def test_page_has_no_serious_accessibility_violations(pages: Pages, exchange, name):
     case = CASES[name]
     page = case.open(pages, exchange)
 

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from exchange.enums import OrganisationKind, Region
 from listings.enums import ListingKind
-from tests.e2e.conftest import PHONE, Browser
+from tests.e2e.browser import PHONE, Pages
 from tests.factories.exchange import UserFactory, add_member, make_organisation
 from tests.factories.listings import make_listing
 
@@ -198,7 +198,7 @@ def test_phone_pages_fit_the_screen(phone: Page, listings, shot):
     shot(phone, "listing-phone")
 
 
-def test_phone_wide_table_scrolls_by_itself(pages: Browser, listings):
+def test_phone_wide_table_scrolls_by_itself(pages: Pages, listings):
     organisation = listings.organisation
     admin = organisation.memberships.get().user
     add_member(organisation, UserFactory(full_name="Alexandra Montgomery-Fitzwilliam"))

@@ -313,6 +313,8 @@ def test_database_analyse_records_planner_statistics(supplier):
                 "SELECT DISTINCT tablename FROM pg_stats WHERE tablename = 'listings_listing'"
             )
         names = {row[0] for row in cursor.fetchall()}
-    assert ("listing_browse" in names) if connection.vendor == "sqlite" else (
-        names == {"listings_listing"}
+    assert (
+        ("listing_browse" in names)
+        if connection.vendor == "sqlite"
+        else (names == {"listings_listing"})
     )

@@ -20,6 +20,7 @@ from tests.factories.matching import make_match_listing
 
 pytestmark = pytest.mark.django_db
 
+
 def _author(listing):
     return listing.organisation.memberships.first().user
 
