@@ -312,6 +312,7 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         report("load.skipped", "set DATABASE_URL to a PostgreSQL server")
         return
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # seeding queues thousands of tasks
     vendor = setup_django("load")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # no line per request
     prefix = f"load.{vendor}"

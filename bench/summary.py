@@ -133,9 +133,9 @@ def rows(found: dict[str, str]) -> list[Row]:
     for key, value in found.items():
         if key in judged:
             continue
-        for pattern, (op, goal) in TARGETS.items():
+        for pattern, (op, limit) in TARGETS.items():
             if re.fullmatch(pattern, key):
-                table.append(Row(key, value, f"{op} {goal:g}", _met(value, op, goal)))
+                table.append(Row(key, value, f"{op} {limit:g}", _met(value, op, limit)))
     return table
 
 
@@ -157,7 +157,11 @@ def print_table(table: list[Row]) -> None:
         if i == 0:
             print("-" * (sum(widths) + 12))
     missed = sum(1 for r in table if r.met in {"no", "FAILED"})
-    print(f"{len(table)} figures with targets, {missed} missed or failed.")
+    skipped = sum(1 for r in table if r.value == "skipped")
+    print(
+        f"{len(table) - skipped} figures with targets, {missed} missed or failed, "
+        f"{skipped} skipped."
+    )
 
 
 def main(argv: list[str]) -> int:
