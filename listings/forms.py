@@ -84,9 +84,17 @@ class ListingForm(forms.Form):
     video_url = forms.URLField(required=False, label="Video link", assume_scheme="https")
     website_url = forms.URLField(required=False, label="Web link", assume_scheme="https")
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, listing: Listing | None = None, **kwargs: Any
+    ) -> None:
+        """``listing``: editing it — its organisation is fixed (a co-owner editing a joint
+        request is no member of the owning organisation, yet the field must validate)."""
         super().__init__(*args, **kwargs)
-        orgs = Organisation.objects.filter(memberships__user=user).order_by("name")
+        if listing is not None:
+            orgs = Organisation.objects.filter(pk=listing.organisation_id)
+            self.fields["organisation"].disabled = True
+        else:
+            orgs = Organisation.objects.filter(memberships__user=user).order_by("name")
         self.fields["organisation"].queryset = orgs  # type: ignore[attr-defined]
         self.fields["needs"].widget.choices = grouped_need_choices()
 

@@ -40,6 +40,8 @@ from listings.enums import (
 )
 from listings.models import Listing, SavedSearch
 from listings.queries import SearchParams, new_matches
+# follows imports no other listings service, so this import makes no cycle.
+from listings.workflows.follows import followers_notify_listing_status
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -196,6 +198,7 @@ def _transition(actor: User, listing: Listing, target: str) -> Listing:
         raise InvalidTransition(
             f"{article} {state} listing cannot be {ListingStatus(target).label.lower()}."
         )
+    previous_status = listing.status
     listing.status = target
     update = ["status", "updated_at"]
     if target == ListingStatus.PUBLISHED and listing.published_at is None:
@@ -207,6 +210,7 @@ def _transition(actor: User, listing: Listing, target: str) -> Listing:
         update.append("published_at")
     listing.save(update_fields=update)
     _changed(listing)
+    followers_notify_listing_status(listing=listing, previous_status=previous_status)
     return listing
 
 

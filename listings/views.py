@@ -134,9 +134,11 @@ def listing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied("You cannot edit this listing.")
     form = ListingForm(
-        request.POST or None, user=request.user, initial=ListingForm.initial_from(listing)
+        request.POST or None,
+        user=request.user,
+        listing=listing,
+        initial=ListingForm.initial_from(listing),
     )
-    form.fields["organisation"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             kwargs = form.service_kwargs()

@@ -359,3 +359,28 @@ def test_co_owner_of_shared_request_is_added_to_shared_with(need):
         "Eastshire Council",
         "Southshire Council",
     ]
+
+
+def test_co_owner_edits_the_request_through_the_edit_page(client, need):
+    from django.urls import reverse
+
+    from tests.listings.test_views import _form
+
+    _share_the_need(need)
+    co_owner = workflows.co_owner_invite(
+        actor=need["owner_person"], listing=need["request"], organisation=need["council"]
+    )
+    workflows.co_owner_accept(actor=need["council_person"], co_owner=co_owner)
+    client.force_login(need["council_person"])
+
+    response = client.post(
+        reverse("listing-edit", kwargs={"pk": need["request"].pk}),
+        _form(need["council"], title="Reduce isolation: a joint commission"),
+    )
+
+    listing = Listing.objects.get(pk=need["request"].pk)
+    assert response.status_code == 302
+    assert (listing.title, listing.organisation) == (
+        "Reduce isolation: a joint commission",
+        need["owner"],
+    )

@@ -225,24 +225,32 @@ def test_follows_of_hides_listings_no_longer_visible(qa):
     assert [f.target for f in follows_of(qa["asker"])] == [qa["owner"]]
 
 
-def test_followers_notify_listing_status_tells_each_follower_once(qa):
+def test_listing_close_tells_each_follower_once(qa):
     from listings import services as listing_services
 
     follower = UserFactory()
     workflows.follow_create(actor=follower, listing=qa["listing"])
     workflows.follow_create(actor=qa["asker"], listing=qa["listing"])
-    closed = listing_services.listing_close(actor=qa["owner_person"], listing=qa["listing"])
     Notification.objects.all().delete()
 
-    sent = workflows.followers_notify_listing_status(listing=closed, previous_status="published")
+    listing_services.listing_close(actor=qa["owner_person"], listing=qa["listing"])
 
-    assert sent == 2
     assert sorted(Notification.objects.values_list("recipient", "kind", "text")) == sorted(
         [
             (follower.pk, "listing", "“Smart bins” is now closed."),
             (qa["asker"].pk, "listing", "“Smart bins” is now closed."),
         ]
     )
+
+
+def test_listing_status_change_without_followers_notifies_nobody(qa):
+    from listings import services as listing_services
+
+    Notification.objects.all().delete()
+
+    listing_services.listing_close(actor=qa["owner_person"], listing=qa["listing"])
+
+    assert Notification.objects.count() == 0
 
 
 def test_followers_notify_listing_status_unchanged_sends_nothing(qa):
