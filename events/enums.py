@@ -121,3 +121,44 @@ REFUND_RANK: dict[str, int] = {
 EVENT_CHANGE = "events.change_event"
 EVENT_MANAGE = "events.manage_event"
 EVENT_MEMBER_PERMS = (EVENT_CHANGE, EVENT_MANAGE)
+
+
+class SessionStatus(models.TextChoices):
+    """An unconference session pitched by an attendee."""
+
+    PROPOSED = "proposed", "Proposed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PitchStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+PITCH_TRANSITIONS: dict[str, frozenset[str]] = {
+    PitchStatus.PENDING: frozenset(
+        {PitchStatus.ACCEPTED, PitchStatus.DECLINED, PitchStatus.WITHDRAWN}
+    ),
+    PitchStatus.ACCEPTED: frozenset({PitchStatus.WITHDRAWN}),
+    PitchStatus.DECLINED: frozenset(),
+    PitchStatus.WITHDRAWN: frozenset(),
+}
+
+
+class MeetingStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
+    MeetingStatus.REQUESTED: frozenset(
+        {MeetingStatus.ACCEPTED, MeetingStatus.DECLINED, MeetingStatus.CANCELLED}
+    ),
+    MeetingStatus.ACCEPTED: frozenset({MeetingStatus.CANCELLED}),
+    MeetingStatus.DECLINED: frozenset(),
+    MeetingStatus.CANCELLED: frozenset(),
+}

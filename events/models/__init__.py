@@ -1,4 +1,4 @@
-"""Models of the events app: events and tickets, bookings and waitlists, payments."""
+"""Models of the events app: events and tickets, bookings and waitlists, payments, unconferences."""
 
 from events.models.booking import Attendee, Booking, WaitlistEntry
 from events.models.event import (
@@ -9,18 +9,31 @@ from events.models.event import (
     EventUserObjectPermission,
     TicketType,
 )
+from events.models.feeds import CalendarToken
+from events.models.networking import MeetingRequest, MeetingSeat, MeetingSlot, PitchApplication
 from events.models.payment import Payment, Refund, StripeEvent
+from events.models.unconference import Room, SessionProposal, SessionVote, Slot, Star
 
 __all__ = [
     "AgendaItem",
     "Attendee",
     "Booking",
+    "CalendarToken",
     "Event",
     "EventGroupObjectPermission",
     "EventListing",
     "EventUserObjectPermission",
+    "MeetingRequest",
+    "MeetingSeat",
+    "MeetingSlot",
     "Payment",
+    "PitchApplication",
     "Refund",
+    "Room",
+    "SessionProposal",
+    "SessionVote",
+    "Slot",
+    "Star",
     "StripeEvent",
     "TicketType",
     "WaitlistEntry",

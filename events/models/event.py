@@ -67,6 +67,11 @@ class Event(models.Model):
     )
     sequence = models.PositiveIntegerField(default=0)
     last_modified = models.DateTimeField()
+    # Unconferences: each attendee's number of session votes; when the grid went public.
+    vote_budget = models.PositiveSmallIntegerField(
+        default=5, help_text="Unconferences: how many sessions each attendee may vote for."
+    )
+    schedule_published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -89,6 +94,9 @@ class Event(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
             ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(vote_budget__gte=1), name="event_vote_budget_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(booking_opens_at__isnull=True)
                 | Q(booking_closes_at__isnull=True)
