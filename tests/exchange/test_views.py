@@ -1164,3 +1164,34 @@ def test_personal_pages_send_visitors_to_login(client, name):
     response = client.get(reverse(name))
 
     assert response.url == f"{reverse('login')}?next={reverse(name)}"
+
+
+def test_organisation_detail_outsider_follows_the_organisation(client, supplier, user):
+    from listings.models import Follow
+
+    client.force_login(user)
+    page = client.get(reverse("organisation-detail", args=[supplier.slug]))
+
+    response = client.post(
+        reverse("follow-toggle"),
+        {
+            "target": "organisation",
+            "id": supplier.pk,
+            "action": "follow",
+            "next": page.request["PATH_INFO"],
+        },
+    )
+
+    assert "Follow Brightbin Ltd</button>" in page.text
+    assert response.status_code == 302
+    assert list(Follow.objects.values_list("user", "organisation")) == [(user.pk, supplier.pk)]
+    followed = client.get(reverse("organisation-detail", args=[supplier.slug]))
+    assert "Following Brightbin Ltd ✓</button>" in followed.text
+
+
+def test_organisation_detail_member_sees_no_follow_button(client, supplier):
+    client.force_login(supplier.memberships.get().user)
+
+    response = client.get(reverse("organisation-detail", args=[supplier.slug]))
+
+    assert reverse("follow-toggle") not in response.text

@@ -477,3 +477,12 @@ def test_workflow_pages_render_for_a_member(client):
     found = {url: text in _html(client, person, url) for url, text in pages.items()}
 
     assert found == dict.fromkeys(pages, True)
+
+
+def test_case_study_list_is_marked_current_in_the_main_navigation(client):
+    response = client.get(reverse("case-study-list"))
+
+    assert (
+        f'<a href="{reverse("case-study-list")}" aria-current="page">Case studies</a>'
+        in response.text
+    )
