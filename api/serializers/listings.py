@@ -52,6 +52,7 @@ class ListingSerializer(serializers.ModelSerializer):
             "shared_with",
             "video_url",
             "website_url",
+            "interest_count",
             "created_at",
             "updated_at",
             "published_at",

@@ -135,7 +135,25 @@ def test_listing_detail_representation_is_complete(client_as, council, supplier)
         "shared_with": [supplier.slug],
         "video_url": "https://video.example.org/1",
         "website_url": "",
+        "interest_count": 0,
         "created_at": as_json(listing.created_at),
         "updated_at": as_json(listing.updated_at),
         "published_at": as_json(listing.published_at),
     }
+
+
+def test_listing_detail_shows_the_demand_count(api_client, council):
+    from listings import workflows
+    from tests.factories.exchange import make_organisation
+    from tests.factories.listings import make_request
+
+    request = make_request(organisation=council)
+    for name in ("Eastshire Council", "Westshire Council"):
+        other = make_organisation(name=name, kind="council")
+        workflows.interest_register(
+            actor=other.memberships.get().user, listing=request, organisation=other
+        )
+
+    response = api_client.get(f"/api/v1/listings/{request.pk}/")
+
+    assert response.json()["interest_count"] == 2
