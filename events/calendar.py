@@ -3,8 +3,19 @@
 Pure: no database, no settings, no clock. Callers turn events into ``CalendarEntry``
 values and pass the moment to stamp; views wrap the bytes in a ``text/calendar`` response,
 services attach them to emails. UIDs come from the event's UUID, so they never change when
-a title or slug does; SEQUENCE and LAST-MODIFIED come from the event. Times are written in
-the entry's own time zone with a VTIMEZONE that covers every date in the calendar.
+a title or slug does; SEQUENCE and LAST-MODIFIED come from the event.
+
+Time zones (a decision, tested in tests/events/test_feed_lint.py and test_feed_khal.py):
+times are written with the entry's own TZID (``Europe/London`` for almost every event) and
+a VTIMEZONE built from the zoneinfo database for exactly the span of dates in the calendar,
+so it is right for every date the feed contains, after 2037 included (a VTIMEZONE with a
+single recurring rule would silently be wrong wherever the rule changed). Entries of zone
+``UTC`` are written as UTC times (``...Z``) and need no VTIMEZONE.
+
+Feeds (no METHOD) stamp each VEVENT with its own LAST-MODIFIED as DTSTAMP, which RFC 5545
+§3.8.7.2 allows for calendars without METHOD; the same data then gives the same bytes, so
+a cached rendering and its ETag stay valid until something really changes. Email
+attachments (METHOD:PUBLISH) are stamped with the moment they are sent.
 """
 
 from __future__ import annotations
@@ -12,14 +23,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
 PRODID = "-//Open Innovation Exchange//Events//EN"
 UID_DOMAIN = "open-innovation-exchange"
 STATUSES = frozenset({"CONFIRMED", "TENTATIVE", "CANCELLED"})
+DEFAULT_TZID = "Europe/London"
 
 
 @dataclass(frozen=True)
@@ -45,7 +58,7 @@ def entry_uid(uid: UUID | str) -> str:
     return f"{uid}@{UID_DOMAIN}"
 
 
-def _vevent(entry: CalendarEntry, dtstamp: datetime) -> Event:
+def _vevent(entry: CalendarEntry, dtstamp: datetime | None) -> Event:
     if entry.status not in STATUSES:
         raise ValueError(f"Unknown calendar status {entry.status!r}.")
     if entry.ends_at <= entry.starts_at:
@@ -53,7 +66,7 @@ def _vevent(entry: CalendarEntry, dtstamp: datetime) -> Event:
     tz = ZoneInfo(entry.timezone)
     vevent = Event()
     vevent.add("uid", entry.uid)
-    vevent.add("dtstamp", dtstamp.astimezone(UTC))
+    vevent.add("dtstamp", (dtstamp or entry.last_modified).astimezone(UTC))
     vevent.add("sequence", entry.sequence)
     vevent.add("last-modified", entry.last_modified.astimezone(UTC))
     vevent.add("dtstart", entry.starts_at.astimezone(tz))
@@ -80,15 +93,21 @@ def build_calendar(
     entries: Sequence[CalendarEntry],
     *,
     name: str,
-    dtstamp: datetime,
+    dtstamp: datetime | None,
     method: str | None = None,
+    description: str = "",
+    refresh: timedelta | None = None,
 ) -> bytes:
     """Serialise ``entries`` as one VCALENDAR (CRLF line ends, lines folded at 75 octets).
 
-    ``method="PUBLISH"`` suits email attachments; feeds leave it out.
+    ``method="PUBLISH"`` suits email attachments; feeds leave it out and pass
+    ``dtstamp=None`` (each entry stamped with its LAST-MODIFIED) and ``refresh``, written as
+    REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (what Outlook and Apple read).
     """
-    if dtstamp.tzinfo is None:
+    if dtstamp is not None and dtstamp.tzinfo is None:
         raise ValueError("dtstamp needs a time zone.")
+    if dtstamp is None and method:
+        raise ValueError("A calendar with a METHOD needs a dtstamp.")
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -97,6 +116,14 @@ def build_calendar(
         calendar.add("method", method)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
+    if description:
+        calendar.add("description", description)
+        calendar.add("x-wr-caldesc", description)
+    if refresh is not None:
+        if refresh <= timedelta(0):
+            raise ValueError("The refresh interval must be positive.")
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
     for entry in entries:
         calendar.add_component(_vevent(entry, dtstamp))
     if entries:
@@ -104,4 +131,56 @@ def build_calendar(
         last = max(e.ends_at for e in entries).date() + timedelta(days=1)
         # VTIMEZONE rules covering every date used, even past 2037.
         calendar.add_missing_timezones(first_date=first, last_date=max(last, first))
+    else:
+        # RFC 5545 wants at least one component: an empty feed carries the zone it would use.
+        calendar.add_component(Timezone.from_tzid(DEFAULT_TZID))
     return calendar.to_ical()
+
+
+# --- "Add to calendar" links for web calendars ---------------------------------------------------
+
+GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
+OUTLOOK_COMPOSE_URL = "https://outlook.live.com/calendar/0/action/compose"
+
+
+def _utc_basic(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _utc_iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def google_calendar_url(entry: CalendarEntry) -> str:
+    """Google Calendar's "create event" template: UTC times in basic ISO 8601, ``start/end``,
+    and ``ctz`` so the form shows the event's own zone."""
+    query = {
+        "action": "TEMPLATE",
+        "text": entry.title,
+        "dates": f"{_utc_basic(entry.starts_at)}/{_utc_basic(entry.ends_at)}",
+        "details": entry.description,
+        "location": entry.location,
+        "ctz": entry.timezone,
+    }
+    return f"{GOOGLE_TEMPLATE_URL}?{urlencode({k: v for k, v in query.items() if v})}"
+
+
+def outlook_calendar_url(entry: CalendarEntry) -> str:
+    """Outlook on the web's compose deep link (``rru=addevent``; extended ISO 8601 in UTC)."""
+    query = {
+        "rru": "addevent",
+        "subject": entry.title,
+        "startdt": _utc_iso(entry.starts_at),
+        "enddt": _utc_iso(entry.ends_at),
+        "body": entry.description,
+        "location": entry.location,
+    }
+    return f"{OUTLOOK_COMPOSE_URL}?{urlencode({k: v for k, v in query.items() if v})}"
+
+
+def webcal_url(https_url: str) -> str:
+    """The ``webcal://`` form of a feed URL (calendar apps subscribe instead of importing)."""
+    scheme, sep, rest = https_url.partition("://")
+    if not sep or scheme not in ("http", "https"):
+        raise ValueError("A feed URL must be absolute http(s).")
+    return f"webcal://{rest}"
