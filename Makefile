@@ -31,6 +31,7 @@ install-dev: $(VENV)/.installed-dev
 run: install ## Set up and serve the exchange with demo data on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_workflows
 	$(PY) manage.py seed_demo_events
 	@echo "Open http://$(HOST):$(PORT)  — demo logins: see README (password: exchange-demo)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
