@@ -13,6 +13,7 @@ from api.viewsets.questions import FollowViewSet, QuestionViewSet
 from api.viewsets.saved_searches import SavedSearchViewSet
 from api.viewsets.shortlists import ShortlistViewSet
 from api.viewsets.taxonomy import NeedAreaViewSet, NeedViewSet, TagViewSet
+from api.viewsets.trends import TrendViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -33,6 +34,7 @@ router.register("case-studies", CaseStudyViewSet, basename="case-study")
 router.register("events", EventViewSet, basename="event")
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("waitlist", WaitlistViewSet, basename="waitlist-entry")
+router.register("trends", TrendViewSet, basename="trend")
 
 urlpatterns = [
     # Namespaced: the HTML pages already own names such as "listing-detail".

@@ -73,4 +73,5 @@ def test_api_root_lists_the_resources(api_client):
         "shortlists": "http://testserver/api/v1/shortlists/",
         "pilots": "http://testserver/api/v1/pilots/",
         "case-studies": "http://testserver/api/v1/case-studies/",
+        "trends": "http://testserver/api/v1/trends/",
     }

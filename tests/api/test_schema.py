@@ -79,6 +79,7 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/shortlists/{id}/reorder/",
         "/api/v1/tags/",
         "/api/v1/tags/{slug}/",
+        "/api/v1/trends/",
         "/api/v1/waitlist/",
         "/api/v1/waitlist/{id}/",
         "/api/v1/waitlist/{id}/accept/",
