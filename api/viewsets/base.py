@@ -2,17 +2,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions
+from rest_framework.pagination import BasePagination
 from rest_framework.serializers import BaseSerializer
 
+from api.conditional import ConditionalDetailMixin
+from api.pagination import CursorPagination, PageNumberPagination
 from exchange.models import User
 
 
-class ReadWriteViewSet(viewsets.GenericViewSet):
+class ReadWriteViewSet(ConditionalDetailMixin):
     """``serializer_class`` is what is read; ``write_serializers`` names each write's input.
 
     Writes answer with ``serializer_class`` too, so a client always reads one representation.
+    Detail GETs carry ``ETag`` and ``Last-Modified`` and honour ``If-None-Match`` /
+    ``If-Modified-Since``; writes honour ``If-Match`` (``api.conditional``). Collections take
+    ``modified_since``, judged by ``modified_fields`` (``api.filters.modified``).
     """
+
+    modified_fields: tuple[str, ...] = ()
+    # Large collections page by cursor (their ``list`` only; a detail action listing other
+    # rows, such as an event's attendees, keeps page numbers). See ``api.pagination``.
+    cursor_pagination: bool = False
+
+    @property
+    def pagination_class(self) -> type[BasePagination]:  # type: ignore[override]
+        if self.cursor_pagination and getattr(self, "action", None) == "list":
+            return CursorPagination
+        return PageNumberPagination
 
     write_serializers: dict[str, type[BaseSerializer[Any]]] = {}
     # OPTIONS and the browsable API describe another method's input through a cloned request

@@ -78,7 +78,8 @@ class CaseStudyViewSet(
         "replicate": ReplicateSerializer,
     }
     filterset_class = CaseStudyFilterSet
-    ordering_fields = ["published_at", "created_at", "title"]
+    ordering_fields = ["published_at", "created_at", "updated_at", "title", "id"]
+    modified_fields = ("updated_at",)
     ordering = ["-published_at", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

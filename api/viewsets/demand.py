@@ -64,6 +64,8 @@ class InterestViewSet(
     write_serializers = {"create": InterestCreateSerializer}
     filterset_class = InterestFilterSet
     ordering_fields = ["created_at", "id"]
+    # Interest is registered or withdrawn (deleted), never edited.
+    modified_fields = ("created_at",)
     ordering = ["created_at", "id"]
     http_method_names = ["get", "post", "delete", "head", "options"]
 
@@ -112,6 +114,8 @@ class CoOwnerViewSet(
     write_serializers = {"create": CoOwnerInviteSerializer}
     filterset_class = CoOwnerFilterSet
     ordering_fields = ["created_at", "id"]
+    # No updated_at: an invitation changes when it is answered.
+    modified_fields = ("created_at", "responded_at")
     ordering = ["created_at", "id"]
     http_method_names = ["get", "post", "delete", "head", "options"]
 
@@ -178,7 +182,8 @@ class ResponseViewSet(
         "invite_to_pilot": PilotFieldsSerializer,
     }
     filterset_class = ResponseFilterSet
-    ordering_fields = ["created_at", "id"]
+    ordering_fields = ["created_at", "updated_at", "id"]
+    modified_fields = ("updated_at",)
     ordering = ["created_at", "id"]
 
     def get_queryset(self) -> QuerySet[RequestResponse]:

@@ -55,8 +55,11 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWriteVi
     serializer_class = EventSerializer
     permission_classes = [ObjectPermissions]
     filterset_class = EventFilterSet
-    ordering_fields = ["starts_at", "id"]
+    ordering_fields = ["starts_at", "last_modified", "id"]
     ordering = ["starts_at", "id"]
+    cursor_pagination = True
+    # last_modified moves on significant changes (the calendar SEQUENCE); updated_at on any save.
+    modified_fields = ("updated_at", "last_modified")
     object_permissions = {"attendees": (EVENT_MANAGE,), "check_in": (EVENT_MANAGE,)}
 
     def get_queryset(self) -> QuerySet[Event]:
@@ -74,6 +77,9 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWriteVi
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         event = self.get_object()
         return Response(self.get_serializer(event, context=self._context([event])).data)
+
+    def etag_data(self, obj: Any) -> Any:
+        return self.get_serializer(obj, context=self._context([obj])).data
 
     def _context(self, events: Sequence[Event]) -> dict[str, Any]:
         return {
@@ -129,8 +135,10 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWrite
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "reference"
     filterset_class = None
-    ordering_fields = ["created_at"]
+    ordering_fields = ["created_at", "updated_at"]
     ordering = ["-created_at"]
+    cursor_pagination = True
+    modified_fields = ("updated_at",)
 
     def get_queryset(self) -> QuerySet[Booking]:
         if not self.request.user.is_authenticated:
@@ -191,6 +199,8 @@ class WaitlistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWrit
     filterset_class = None
     ordering_fields = ["created_at"]
     ordering = ["created_at"]
+    # No updated_at: a place changes when it is offered or closed.
+    modified_fields = ("created_at", "offered_at", "closed_at")
 
     def get_queryset(self) -> QuerySet[WaitlistEntry]:
         if not self.request.user.is_authenticated:

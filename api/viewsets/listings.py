@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -80,8 +81,12 @@ class ListingViewSet(
     serializer_class = ListingSerializer
     permission_classes = [ObjectPermissions]
     filterset_class = ListingFilterSet
-    ordering_fields = ["published_at", "updated_at", "title", "id"]
+    ordering_fields = ["published_at", "updated_at", "created_at", "title", "id"]
     ordering = ["-published_at", "-id"]
+    cursor_pagination = True
+    # A draft has no published_at: for the cursor it counts as published when created.
+    cursor_substitutes = {"published_at": Coalesce("published_at", "created_at")}
+    modified_fields = ("updated_at",)
     object_permissions = {
         "update": (LISTING_CHANGE,),
         "partial_update": (LISTING_CHANGE,),

@@ -48,8 +48,10 @@ class OrganisationViewSet(
     serializer_class = OrganisationSerializer
     permission_classes = [ObjectPermissions]
     filterset_class = OrganisationFilterSet
-    ordering_fields = ["name", "created_at"]
+    ordering_fields = ["name", "created_at", "updated_at"]
     ordering = ["name", "slug"]
+    cursor_pagination = True
+    modified_fields = ("updated_at",)
     object_permissions = {"partial_update": (ORG_CHANGE,)}
     write_serializers = {"partial_update": OrganisationUpdateSerializer}
 

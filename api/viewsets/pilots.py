@@ -81,6 +81,7 @@ class PilotViewSet(
     filterset_class = PilotFilterSet
     ordering_fields = ["created_at", "updated_at", "id"]
     ordering = ["-created_at", "-id"]
+    modified_fields = ("updated_at",)
 
     def get_queryset(self) -> QuerySet[PilotRequest]:
         transitions = PilotTransition.objects.select_related("actor", "organisation").order_by(

@@ -60,6 +60,9 @@ class QuestionViewSet(
     }
     filterset_class = QuestionFilterSet
     ordering_fields = ["created_at", "id"]
+    # No updated_at: a question changes when it is answered (again), declined or answered
+    # elsewhere.
+    modified_fields = ("created_at", "closed_at", "answers__created_at")
     ordering = ["created_at", "id"]
 
     def get_queryset(self) -> QuerySet[Question]:
@@ -138,6 +141,7 @@ class FollowViewSet(
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = None
     ordering_fields = ["created_at", "id"]
+    modified_fields = ("created_at",)  # a follow is created or deleted, never edited
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "delete", "head", "options"]
 

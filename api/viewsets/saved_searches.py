@@ -57,7 +57,9 @@ class SavedSearchViewSet(
     permission_classes = [permissions.IsAuthenticated]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = None
-    ordering_fields = ["name", "created_at"]
+    ordering_fields = ["name", "created_at", "updated_at", "id"]
+    ordering = ["name", "id"]
+    modified_fields = ("updated_at",)
 
     def get_queryset(self) -> QuerySet[SavedSearch]:
         if not self.request.user.is_authenticated:

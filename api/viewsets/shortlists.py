@@ -83,8 +83,9 @@ class ShortlistViewSet(
         "outcome": (SHORTLIST_CHANGE,),
     }
     filterset_class = ShortlistFilterSet
-    ordering_fields = ["name", "updated_at", "created_at"]
+    ordering_fields = ["name", "updated_at", "created_at", "id"]
     ordering = ["name", "id"]
+    modified_fields = ("updated_at",)
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Shortlist]:

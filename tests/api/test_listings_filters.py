@@ -37,7 +37,7 @@ def test_listing_filter_by_need_and_need_area_counts_each_listing_once(api_clien
 
     assert _ids(by_need) == [both.pk]
     assert _ids(by_area) == [both.pk]
-    assert by_area.json()["count"] == 1
+    assert len(by_area.json()["results"]) == 1
 
 
 def test_listing_filter_by_tag(api_client, council):

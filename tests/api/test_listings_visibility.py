@@ -24,8 +24,8 @@ def test_listing_list_shows_exactly_what_the_requester_may_see(world, client_as,
     assert response.status_code == 200
     body = response.json()
     expected_ids = {world.listings[name].pk for name in EXPECTED_VISIBLE[requester]}
-    assert {item["id"] for item in body["results"]} == expected_ids
-    assert body["count"] == len(expected_ids)
+    assert sorted(item["id"] for item in body["results"]) == sorted(expected_ids)
+    assert body["next"] is None  # one cursor page holds them all
 
 
 VISIBLE_PAIRS = [

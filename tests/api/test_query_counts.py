@@ -11,12 +11,12 @@ from tests.factories.listings import make_listing
 
 pytestmark = pytest.mark.django_db
 
-# count, page, tags, needs, need areas
-LISTINGS_ANONYMOUS_QUERIES = 5
+# page, tags, needs, need areas (cursor pagination: no count)
+LISTINGS_ANONYMOUS_QUERIES = 4
 # + the requester's memberships, + shared_with (shown to owner members)
-LISTINGS_MEMBER_QUERIES = 7
-# count, page
-ORGANISATIONS_QUERIES = 2
+LISTINGS_MEMBER_QUERIES = 6
+# page (cursor pagination: no count)
+ORGANISATIONS_QUERIES = 1
 TAGS_QUERIES = 2
 # the ?area= choice, count, page (with areas joined)
 NEEDS_QUERIES = 3
@@ -48,7 +48,7 @@ def test_listing_list_query_count_is_constant_for_anonymous(
     with django_assert_num_queries(LISTINGS_ANONYMOUS_QUERIES):
         response = api_client.get("/api/v1/listings/")
 
-    assert response.json()["count"] == n
+    assert len(response.json()["results"]) == n
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -61,7 +61,7 @@ def test_listing_list_query_count_is_constant_for_members(
     with django_assert_num_queries(LISTINGS_MEMBER_QUERIES):
         response = client.get("/api/v1/listings/")
 
-    assert response.json()["count"] == n
+    assert len(response.json()["results"]) == n
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -72,7 +72,7 @@ def test_organisation_list_query_count_is_constant(api_client, django_assert_num
     with django_assert_num_queries(ORGANISATIONS_QUERIES):
         response = api_client.get("/api/v1/organisations/")
 
-    assert response.json()["count"] == n
+    assert len(response.json()["results"]) == n
 
 
 @pytest.mark.parametrize("n", [1, 3])
