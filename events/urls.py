@@ -1,9 +1,76 @@
 from django.urls import path
 
 from events import views
+from events.views import unconference as unconference_views
 
 urlpatterns = [
     path("events/", views.event_list, name="event-list"),
+    # Unconference: the session board, votes, stars, the organiser's board and the grid.
+    path("events/<slug:slug>/sessions/", unconference_views.session_board, name="event-sessions"),
+    path(
+        "events/<slug:slug>/sessions/<int:session_id>/",
+        unconference_views.session_detail,
+        name="event-session-detail",
+    ),
+    *[
+        path(
+            f"events/<slug:slug>/sessions/<int:session_id>/{action}/",
+            getattr(unconference_views, f"session_{action}"),
+            name=f"event-session-{action}",
+        )
+        for action in ("notes", "withdraw", "vote", "unvote", "star", "unstar", "move", "unpin")
+    ],
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/star/",
+        unconference_views.agenda_item_star,
+        name="agenda-item-star",
+    ),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/unstar/",
+        unconference_views.agenda_item_unstar,
+        name="agenda-item-unstar",
+    ),
+    path("events/<slug:slug>/schedule/", unconference_views.schedule_grid, name="event-schedule"),
+    path(
+        "events/<slug:slug>/unconference/",
+        unconference_views.unconference_manage,
+        name="event-unconference-manage",
+    ),
+    path(
+        "events/<slug:slug>/unconference/rooms/",
+        unconference_views.room_create,
+        name="event-room-create",
+    ),
+    path(
+        "events/<slug:slug>/unconference/rooms/<int:pk>/delete/",
+        unconference_views.room_delete,
+        name="event-room-delete",
+    ),
+    path(
+        "events/<slug:slug>/unconference/slots/",
+        unconference_views.slot_create,
+        name="event-slot-create",
+    ),
+    path(
+        "events/<slug:slug>/unconference/slots/<int:pk>/delete/",
+        unconference_views.slot_delete,
+        name="event-slot-delete",
+    ),
+    path(
+        "events/<slug:slug>/unconference/vote-budget/",
+        unconference_views.vote_budget,
+        name="event-vote-budget",
+    ),
+    path(
+        "events/<slug:slug>/unconference/schedule/run/",
+        unconference_views.schedule_run,
+        name="event-schedule-run",
+    ),
+    path(
+        "events/<slug:slug>/unconference/schedule/publish/",
+        unconference_views.schedule_publish,
+        name="event-schedule-publish",
+    ),
     path("events/new/", views.event_create, name="event-create"),
     path("events/organising/", views.event_organising, name="event-organising"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
