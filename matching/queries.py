@@ -20,9 +20,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from exchange.enums import Region
 from exchange.models import Membership, User
-from listings.enums import ListingStatus, Visibility
-from listings.models import Listing
+from listings.enums import ListingKind, ListingStatus, Visibility
+from listings.models import CoOwner, Interest, Listing
 from listings.queries import visibility_filter
+from listings.workflow_enums import CoOwnerStatus
 from matching.models import Match, MatchDismissal
 from matching.ranking import (
     Ranked,
@@ -342,15 +343,28 @@ class Recommendation:
 
 
 def recommended_for(user: User | AnonymousUser, *, limit: int = 6) -> list[Recommendation]:
-    """Listings that answer the published listings of ``user``'s organisations, best first,
-    each once (with the listing of theirs it answers best), all visible to ``user``."""
+    """Listings that answer what ``user``'s organisations need, best first, each once (with
+    the listing it answers best), all visible to ``user``.
+
+    What they need: their own published listings, and the requests of others they said "we
+    need this too" on or co-own (a shared need is theirs as much as the owner's).
+    """
     if not user.is_authenticated:
         return []
     my_orgs = Membership.objects.filter(user_id=user.pk).values("organisation_id")
     visible = _visible_pks(user)
+    shared_needs = Interest.objects.filter(
+        organisation_id__in=my_orgs, listing__kind=ListingKind.REQUEST
+    ).values("listing_id")
+    co_owned = CoOwner.objects.filter(
+        organisation_id__in=my_orgs, status=CoOwnerStatus.ACCEPTED
+    ).values("listing_id")
     qs = (
         Match.objects.filter(
-            source__organisation_id__in=my_orgs,
+            Q(source__organisation_id__in=my_orgs)
+            | Q(source_id__in=shared_needs)
+            | Q(source_id__in=co_owned),
+            source_id__in=visible,
             source__status=ListingStatus.PUBLISHED,
             target__status=ListingStatus.PUBLISHED,
             target_id__in=visible,

@@ -141,3 +141,33 @@ def test_compute_top_matches_stores_nothing_and_ignores_unpublished(world):
 
     assert [(r.target_id, r.score.value) for r in computed] == [(world.befriending.pk, 0.7084)]
     assert (queries.compute_top_matches(draft.pk), Match.objects.count()) == ([], 0)
+
+
+def test_recommended_for_includes_requests_your_organisation_needs_too(matched):
+    from listings import workflows
+
+    eastshire = make_organisation(name="Eastshire Council", kind="council")
+    person = eastshire.memberships.get().user
+    before = queries.recommended_for(person)
+    workflows.interest_register(actor=person, listing=matched.request, organisation=eastshire)
+
+    found = queries.recommended_for(person)
+
+    assert before == []
+    assert [(r.listing.title, r.because_of.title, r.level) for r in found] == [
+        (
+            "Telephone befriending for older people",
+            "Reducing isolation among older people in rural villages",
+            "Strong",
+        ),
+    ]
+
+
+def test_recommended_for_ignores_interest_in_an_offer(matched):
+    from listings import workflows
+
+    eastshire = make_organisation(name="Eastshire Council", kind="council")
+    person = eastshire.memberships.get().user
+    workflows.interest_register(actor=person, listing=matched.befriending, organisation=eastshire)
+
+    assert queries.recommended_for(person) == []
