@@ -1,10 +1,50 @@
 from django.urls import path
 
 from events import views
+from events.views import feeds as feed_views
+from events.views import networking as networking_views
 from events.views import unconference as unconference_views
 
 urlpatterns = [
     path("events/", views.event_list, name="event-list"),
+    # Calendar feeds (webcal subscriptions) and the personal feed's settings page.
+    path("events/feed.ics", feed_views.public_feed, name="events-feed"),
+    path(
+        "events/organisers/<slug:slug>/feed.ics",
+        feed_views.organiser_feed,
+        name="organiser-events-feed",
+    ),
+    path("events/<slug:slug>/feed.ics", feed_views.event_feed, name="event-feed"),
+    path("calendar/<str:token>.ics", feed_views.personal_feed, name="calendar-personal-feed"),
+    path("settings/calendar/", feed_views.calendar_settings, name="calendar-settings"),
+    # Networking: pitch applications and 1:1 meetings.
+    path("events/<slug:slug>/pitches/", networking_views.event_pitches, name="event-pitches"),
+    path(
+        "events/<slug:slug>/pitches/apply/",
+        networking_views.pitch_apply,
+        name="event-pitch-apply",
+    ),
+    path(
+        "events/<slug:slug>/pitches/<int:pk>/withdraw/",
+        networking_views.pitch_withdraw,
+        name="event-pitch-withdraw",
+    ),
+    path("events/<slug:slug>/meetings/", networking_views.event_meetings, name="event-meetings"),
+    path(
+        "events/<slug:slug>/meetings/request/",
+        networking_views.meeting_request,
+        name="event-meeting-request",
+    ),
+    path(
+        "events/<slug:slug>/meetings/<int:pk>/<str:action>/",
+        networking_views.meeting_action,
+        name="event-meeting-action",
+    ),
+    path(
+        "events/<slug:slug>/meeting-slots/<int:pk>/delete/",
+        networking_views.meeting_slot_delete,
+        name="event-meeting-slot-delete",
+    ),
     # Unconference: the session board, votes, stars, the organiser's board and the grid.
     path("events/<slug:slug>/sessions/", unconference_views.session_board, name="event-sessions"),
     path(

@@ -9,8 +9,9 @@ prefix, enough to tell two tokens apart and useless to an attacker. Secrets it k
 - personal API tokens (``oix_…``) wherever they appear;
 - secret query parameters: ``?token=`` (calendar feeds) and ``key``, ``secret``,
   ``signature``, ``password``, ``code``;
-- secret links: invitation, unsubscribe and waitlist-offer tokens, ticket codes, and any
-  long mixed-case path segment (signed or random tokens; slugs are lower case).
+- secret links: invitation, unsubscribe and waitlist-offer tokens, ticket codes, personal
+  calendar feed tokens (``/calendar/<token>.ics``), and any long mixed-case path segment
+  (signed or random tokens; slugs are lower case).
 
 ``JsonFormatter`` writes one JSON object per line for log collectors.
 """
@@ -36,7 +37,8 @@ _SECRET_PARAM = re.compile(
     r"([^&\s'\"#]+)"
 )
 _SECRET_ROUTE = re.compile(
-    r"(/(?:invitations|saved-searches/unsubscribe|waitlist/offers|tickets)/)([^/\s?#'\"]+)"
+    r"(/(?:invitations|saved-searches/unsubscribe|waitlist/offers|tickets|calendar)/)"
+    r"([^/\s?#'\"]+)"
 )
 _LONG_SEGMENT = re.compile(r"(?<=/)([A-Za-z0-9_\-:]{24,})(?=[/?#.\s'\"]|$)")
 
