@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from exchange.enums import Region
 from exchange.models import Membership, User
@@ -394,3 +395,30 @@ def match_level(score: float) -> str:
     if score >= settings.MATCH_GOOD_THRESHOLD:
         return "Good"
     return "Possible"
+
+
+def listings_with_match_counts(user: User | AnonymousUser, *, limit: int = 10) -> list[Listing]:
+    """The listings of ``user``'s organisations, recently changed first, each with
+    ``match_count``: the matches its owners would see on its page (published targets ``user``
+    may see, not dismissed). One query."""
+    if not user.is_authenticated:
+        return []
+    my_orgs = Membership.objects.filter(user_id=user.pk).values("organisation_id")
+    shown = (
+        Match.objects.filter(
+            source_id=OuterRef("pk"),
+            target__status=ListingStatus.PUBLISHED,
+            target_id__in=_visible_pks(user),
+        )
+        .filter(_not_dismissed())
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        Listing.objects.filter(organisation_id__in=my_orgs)
+        .select_related("organisation")
+        .annotate(match_count=Coalesce(Subquery(shown), 0))
+        .order_by("-updated_at", "-id")[:limit]
+    )

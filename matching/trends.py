@@ -275,16 +275,15 @@ def trend_grid(
 def trending_areas(
     user: User | AnonymousUser, *, limit: int = 5, today: date | None = None
 ) -> list[tuple[NeedArea, int]]:
-    """Need areas with the most new listings and "we need this too" in the last three months."""
+    """Need areas with the most new listings and "we need this too" in the last three months
+    (this one and the two before), busiest first. Three queries."""
+    months = trend_months(today or timezone.localdate(), 3)
+    window = {"start": _aware(months[0]), "end": _aware(_next_month(months[-1]))}
     totals: dict[int, int] = defaultdict(int)
-    areas = {}
-    for measure in ("listings", "interests"):
-        grid = trend_grid(user, measure=measure, filters=TrendFilters(), today=today)
-        for row in grid.rows:
-            totals[row.area.pk] += sum(row.counts[-3:])
-            areas[row.area.pk] = row.area
-    ranked = sorted(
-        (pk for pk, n in totals.items() if n),
-        key=lambda pk: (-totals[pk], areas[pk].position, areas[pk].name),
-    )
+    for source in (listing_rows, interest_rows):
+        for area_id, _, n in source(user, region="", organisation_kind="", **window):
+            if area_id is not None:
+                totals[area_id] += n
+    areas = NeedArea.objects.in_bulk(list(totals))
+    ranked = sorted(totals, key=lambda pk: (-totals[pk], areas[pk].position, areas[pk].name))
     return [(areas[pk], totals[pk]) for pk in ranked[:limit]]

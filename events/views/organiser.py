@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from events import queries, services
-from events.enums import EVENT_TRANSITIONS, EventStatus
+from events.enums import EVENT_TRANSITIONS, EventKind, EventStatus
 from events.forms import (
     AgendaItemForm,
     AttendeeFilterForm,
@@ -36,13 +37,37 @@ from listings.models import Listing
 SERVICE_ERRORS = (ValidationError, InvalidTransition, PermissionDenied)
 
 
+# The organiser's page of an unconference's sessions, votes and grid: the first of these
+# names the URLconf has (the board is built alongside this console).
+UNCONFERENCE_BOARD_URL_NAMES = (
+    "event-unconference-board",
+    "event-unconference-manage",
+    "event-sessions",
+)
+
+
+def unconference_board_url(event: Event) -> str:
+    """The unconference board of ``event`` when the URLconf has one; "" for other kinds."""
+    if event.kind != EventKind.UNCONFERENCE:
+        return ""
+    for name in UNCONFERENCE_BOARD_URL_NAMES:
+        try:
+            return reverse(name, kwargs={"slug": event.slug})
+        except NoReverseMatch:
+            continue
+    return ""
+
+
 @login_required
 def event_organising(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The organiser console's list: every event with seats booked, held and waitlisted."""
+    events = list(queries.events_organised_by(request.user))
+    seats = queries.seat_summaries([event.pk for event in events])
     return render(
         request,
         "events/organising.html",
         {
-            "events": list(queries.events_organised_by(request.user)),
+            "rows": [(event, seats[event.pk], unconference_board_url(event)) for event in events],
             "has_organisation": organisations_of(request.user).exists(),
         },
     )

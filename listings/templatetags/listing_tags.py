@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
 
 from exchange.models import Organisation
 from listings.enums import ListingKind, ListingStatus, PriceModel
-from listings.models import Listing
+from listings.models import Listing, SavedSearch
 from listings.queries import (
     OUTSIDER_STATUSES,
     listings_of_organisation,
@@ -95,3 +97,11 @@ def listing_status_counts(
         .annotate(n=Count("id"))
     )
     return [(label, rows.get(value, 0)) for value, label in ListingStatus.choices]
+
+
+@register.inclusion_tag("listings/_dashboard_saved_searches.html", takes_context=True)
+def my_saved_searches(context: template.Context, limit: int = 10) -> dict[str, Any]:
+    """Dashboard: the person's saved searches with their alert frequency."""
+    user = context["request"].user
+    searches = SavedSearch.objects.filter(user=user) if user.is_authenticated else []
+    return {"searches": list(searches[:limit])}

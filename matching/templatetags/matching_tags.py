@@ -11,7 +11,13 @@ from typing import Any
 from django import template
 
 from listings.models import Listing
-from matching.queries import match_level, matches_for_listing, recommended_for
+from matching.queries import (
+    listings_with_match_counts,
+    match_level,
+    matches_for_listing,
+    recommended_for,
+)
+from matching.trends import trending_areas
 
 register = template.Library()
 
@@ -41,3 +47,16 @@ def recommended_for_me(context: template.Context, limit: int = 6) -> dict[str, A
     """ "Recommended for you" on the dashboard: what answers your organisations' listings."""
     request = context["request"]
     return {"recommendations": recommended_for(request.user, limit=limit)}
+
+
+@register.inclusion_tag("matching/_my_listings.html", takes_context=True)
+def my_listings_with_matches(context: template.Context, limit: int = 10) -> dict[str, Any]:
+    """Dashboard: my organisations' listings with how many matches each has."""
+    request = context["request"]
+    return {"listings": listings_with_match_counts(request.user, limit=limit)}
+
+
+@register.inclusion_tag("matching/_trending_needs.html", takes_context=True)
+def trending_needs(context: template.Context, limit: int = 6) -> dict[str, Any]:
+    """Home page: the need areas with most new listings and "we need this too" lately."""
+    return {"areas": trending_areas(context["request"].user, limit=limit)}

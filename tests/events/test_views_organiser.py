@@ -532,7 +532,7 @@ def test_organising_page_empty_and_populated(client, council):
     populated = client.get(reverse("event-organising"))
 
     assert "Your organisations have no events yet." in empty.content.decode()
-    assert populated.context["events"] == [event]
+    assert [row[0] for row in populated.context["rows"]] == [event]
 
 
 def test_ticket_type_early_bird_not_cheaper_shown_on_its_field(client):
