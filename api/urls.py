@@ -14,6 +14,12 @@ from api.viewsets.saved_searches import SavedSearchViewSet
 from api.viewsets.shortlists import ShortlistViewSet
 from api.viewsets.taxonomy import NeedAreaViewSet, NeedViewSet, TagViewSet
 from api.viewsets.trends import TrendViewSet
+from api.viewsets.unconference import (
+    RoomViewSet,
+    ScheduleViewSet,
+    SessionViewSet,
+    SlotViewSet,
+)
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -34,6 +40,11 @@ router.register("case-studies", CaseStudyViewSet, basename="case-study")
 router.register("events", EventViewSet, basename="event")
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("waitlist", WaitlistViewSet, basename="waitlist-entry")
+# Unconferences (issue 7): rooms, slots, sessions and each event's schedule.
+router.register("session-rooms", RoomViewSet, basename="session-room")
+router.register("session-slots", SlotViewSet, basename="session-slot")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("schedules", ScheduleViewSet, basename="schedule")
 router.register("trends", TrendViewSet, basename="trend")
 
 urlpatterns = [

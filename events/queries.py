@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -663,3 +664,32 @@ def seat_summaries(event_ids: list[int]) -> dict[int, SeatSummary]:
     for event_id, status, seats in rows:
         found[event_id][names[status]] = seats or 0
     return {event_id: SeatSummary(**counts) for event_id, counts in found.items()}
+
+
+def _visible_event_ids(user: User | AnonymousUser) -> QuerySet[Event, Any]:
+    return Event.objects.filter(event_visibility_filter(user)).values("pk")
+
+
+def sessions_for_api(user: User | AnonymousUser) -> QuerySet[SessionProposal]:
+    """Sessions of every event ``user`` may see, by the rules of ``sessions_visible_to``."""
+    qs = _session_base(user).filter(event__in=_visible_event_ids(user))
+    if not (user.is_authenticated and user.is_superuser):
+        rule = Q(status=SessionStatus.PROPOSED)
+        if user.is_authenticated:
+            rule |= Q(proposer_id=user.pk) | Q(
+                event__organiser_id__in=member_organisation_ids(user)
+            )
+        qs = qs.filter(rule)
+    return qs.order_by("event_id", "status", "-vote_count", "id")
+
+
+def rooms_for_api(user: User | AnonymousUser) -> QuerySet[Room]:
+    return Room.objects.filter(event__in=_visible_event_ids(user)).order_by(
+        "event_id", "order", "id"
+    )
+
+
+def slots_for_api(user: User | AnonymousUser) -> QuerySet[Slot]:
+    return Slot.objects.filter(event__in=_visible_event_ids(user)).order_by(
+        "event_id", "starts_at", "ends_at", "id"
+    )
