@@ -6,7 +6,13 @@ from api.errors import NotFoundView
 from api.viewsets.case_studies import CaseStudyViewSet
 from api.viewsets.demand import CoOwnerViewSet, InterestViewSet, ResponseViewSet
 from api.viewsets.events import BookingViewSet, EventViewSet, WaitlistViewSet
+from api.viewsets.feeds import CalendarFeedViewSet
 from api.viewsets.listings import ListingViewSet
+from api.viewsets.networking import (
+    MeetingRequestViewSet,
+    MeetingSlotViewSet,
+    PitchApplicationViewSet,
+)
 from api.viewsets.organisations import OrganisationViewSet
 from api.viewsets.pilots import PilotViewSet
 from api.viewsets.questions import FollowViewSet, QuestionViewSet
@@ -46,6 +52,11 @@ router.register("session-slots", SlotViewSet, basename="session-slot")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("schedules", ScheduleViewSet, basename="schedule")
 router.register("trends", TrendViewSet, basename="trend")
+# Calendar feeds and networking at events (issue 7).
+router.register("calendar-feed", CalendarFeedViewSet, basename="calendar-feed")
+router.register("pitch-applications", PitchApplicationViewSet, basename="pitch-application")
+router.register("meeting-slots", MeetingSlotViewSet, basename="meeting-slot")
+router.register("meeting-requests", MeetingRequestViewSet, basename="meeting-request")
 
 urlpatterns = [
     # Namespaced: the HTML pages already own names such as "listing-detail".

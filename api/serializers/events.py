@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
 from api.serializers.organisations import OrganisationSummarySerializer
+from events.calendar import webcal_url
 from events.enums import BookingStatus, PaymentMethod
 from events.models import AgendaItem, Attendee, Booking, Event, TicketType, WaitlistEntry
 from events.pricing import price_quote
@@ -101,6 +104,12 @@ class EventSerializer(serializers.ModelSerializer):
     cancellation_deadline = serializers.DateTimeField(read_only=True)
     agenda = AgendaItemSerializer(source="agenda_items", many=True, read_only=True)
     ticket_types = TicketTypeSerializer(many=True, read_only=True)
+    ics_url = serializers.SerializerMethodField(
+        help_text="The event's calendar feed (the event and its programme), https."
+    )
+    webcal_url = serializers.SerializerMethodField(
+        help_text="The same feed as webcal://, for calendar apps to subscribe."
+    )
 
     class Meta:
         model = Event
@@ -135,8 +144,18 @@ class EventSerializer(serializers.ModelSerializer):
             "last_modified",
             "agenda",
             "ticket_types",
+            "ics_url",
+            "webcal_url",
         ]
         read_only_fields = fields
+
+    def get_ics_url(self, event: Event) -> str:
+        path = reverse("event-feed", kwargs={"slug": event.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else settings.SITE_URL + path
+
+    def get_webcal_url(self, event: Event) -> str:
+        return webcal_url(self.get_ics_url(event))
 
     def get_online(self, event: Event) -> bool:
         return bool(event.online_url)

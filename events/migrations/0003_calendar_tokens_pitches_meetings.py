@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0002_unconference_rooms_slots_sessions'),
-        ('exchange', '0003_outbox_messages'),
+        ('exchange', '0002_load_needs'),
         ('listings', '0004_council_workflows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

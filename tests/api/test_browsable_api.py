@@ -77,4 +77,8 @@ def test_api_root_lists_the_resources(api_client):
         "pilots": "http://testserver/api/v1/pilots/",
         "case-studies": "http://testserver/api/v1/case-studies/",
         "trends": "http://testserver/api/v1/trends/",
+        "calendar-feed": "http://testserver/api/v1/calendar-feed/",
+        "pitch-applications": "http://testserver/api/v1/pitch-applications/",
+        "meeting-slots": "http://testserver/api/v1/meeting-slots/",
+        "meeting-requests": "http://testserver/api/v1/meeting-requests/",
     }

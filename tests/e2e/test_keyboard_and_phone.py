@@ -171,7 +171,7 @@ def test_phone_pages_fit_the_screen(phone: Page, listings, shot):
     phone.goto("/")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Open Innovation Exchange")
     expect(phone.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
-        ["Browse", "Organisations", "Events", "Log in", "Sign up"]
+        ["Browse", "Organisations", "Case studies", "Events", "Trends", "Log in", "Sign up"]
     )
     assert scroll_width(phone) <= 360
     shot(phone, "home-phone")
