@@ -1,4 +1,5 @@
-"""Demo events for a newcomer's exchange: a breakfast, a paid workshop, an online hot seat.
+"""Demo events for a newcomer's exchange: a breakfast, a paid workshop, an online hot seat
+and an unconference with a published session grid.
 
 Made through the real services (permissions, prices, bookings and notifications as in real
 use), on dates relative to today so they are always upcoming. Idempotent: an event whose
@@ -16,7 +17,7 @@ from django.utils import timezone
 from events import services
 from events.enums import PaymentMethod
 from events.models import Event
-from events.services import AttendeeData
+from events.services import AttendeeData, unconference
 from exchange.models import Organisation, User
 from listings.enums import ListingStatus, Visibility
 from listings.models import Listing
@@ -166,4 +167,101 @@ def seed_events() -> EventSeedReport:
         services.ticket_type_create(actor=organiser, event=event, name="Online", capacity=200)
         services.event_publish(actor=organiser, event=event)
         report.events += 1
+    if not Event.objects.filter(title=UNCONFERENCE_TITLE).exists():
+        _seed_unconference(report, host, organiser)
     return report
+
+
+UNCONFERENCE_TITLE = "Open data unconference"
+# (proposer, title, description, tags, voters): voters are indexes into the attendees.
+UNCONFERENCE_SESSIONS = [
+    (
+        "claire.whitworth@northshire.example",
+        "One schema for care home vacancies",
+        "Every council publishes vacancies differently. Can we agree one shape this morning?",
+        ["open data", "care homes"],
+        [0, 1, 2, 3, 4],
+    ),
+    (
+        "gareth.lomas@northshire.example",
+        "Sensor data nobody reads",
+        "We bought the sensors; who looks at the dashboards, and what would make them useful?",
+        ["sensors", "iot"],
+        [0, 2, 5],
+    ),
+    (
+        "hannah.yeo@sensorgrid.example",
+        "Buying data, not devices",
+        "Procurement options when the data is what you need.",
+        ["procurement", "iot"],
+        [1, 3],
+    ),
+    (
+        "gareth.lomas@northshire.example",
+        "Publishing bin routes safely",
+        "Open data without telling burglars who is on holiday.",
+        ["open data", "waste"],
+        [4],
+    ),
+    ("beth.lawson@kinlink.example", "Falls data between agencies", "", ["falls"], []),
+]
+UNCONFERENCE_ATTENDEES = [
+    "claire.whitworth@northshire.example",
+    "gareth.lomas@northshire.example",
+    "hannah.yeo@sensorgrid.example",
+    "beth.lawson@kinlink.example",
+    "chris.tan@civicform.example",
+    "grace.okafor@albion.example",
+]
+
+
+def _seed_unconference(report: EventSeedReport, host: Organisation, organiser: User) -> None:
+    """An unconference with rooms, slots, proposed sessions with votes, a published grid."""
+    starts = _at(19, 9, 30)
+    event = services.event_create(
+        actor=organiser,
+        organisation=host,
+        kind="unconference",
+        title=UNCONFERENCE_TITLE,
+        summary="Bring a question about council data; the room decides the agenda by vote.",
+        description="Pitch a session on the board before or on the day. Each of you has "
+        "**five votes**; the most-voted sessions get the biggest rooms.",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=7),
+        capacity=60,
+        venue_name="Northshire Library",
+        venue_postcode="NS1 2LB",
+        tag_names=["open data", "iot"],
+    )
+    services.ticket_type_create(actor=organiser, event=event, name="Free place", capacity=60)
+    services.event_publish(actor=organiser, event=event)
+    report.events += 1
+    for name, capacity in [("Council Chamber", 40), ("Committee Room 1", 16), ("Reading room", 8)]:
+        unconference.room_create(actor=organiser, event=event, name=name, capacity=capacity)
+    for start, end in [((10, 0), (10, 45)), ((11, 0), (11, 45)), ((13, 30), (14, 15))]:
+        unconference.slot_create(
+            actor=organiser,
+            event=event,
+            starts_at=starts.replace(hour=start[0], minute=start[1]),
+            ends_at=starts.replace(hour=end[0], minute=end[1]),
+        )
+    people = [p for p in (_person(email) for email in UNCONFERENCE_ATTENDEES) if p is not None]
+    for person in people:
+        services.booking_create(
+            actor=person,
+            ticket_type=event.ticket_types.get(),
+            attendees=[AttendeeData(person.display_name, person.email)],
+        )
+        report.bookings += 1
+    if len(people) < len(UNCONFERENCE_ATTENDEES):
+        return  # a trimmed demo exchange: the board stays empty
+    for email, title, description, tags, voters in UNCONFERENCE_SESSIONS:
+        proposer = _person(email)
+        assert proposer is not None  # noqa: S101 - every proposer is one of the attendees
+        session = unconference.session_propose(
+            actor=proposer, event=event, title=title, description=description, tag_names=tags
+        )
+        for index in voters:
+            unconference.session_vote(actor=people[index], session=session)
+    unconference.schedule_run(actor=organiser, event=event)
+    unconference.schedule_publish(actor=organiser, event=event)
