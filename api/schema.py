@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
 
@@ -31,6 +34,34 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(
             header_name="Authorization", token_prefix=ApiTokenAuthentication.keyword
         )
+
+
+class BlankableUrlField(OpenApiSerializerFieldExtension):
+    """A URL field that may be empty (a model ``URLField(blank=True)``) answers ``""`` when
+    unset, which is not a ``format: uri`` string: document it as "a URL or empty"."""
+
+    target_class = "rest_framework.fields.URLField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        default = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if not (getattr(self.target, "allow_blank", False) or _blank_model_field(self.target)):
+            return default
+        return {
+            **{k: v for k, v in default.items() if k not in ("type", "format")},
+            "anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}],
+        }
+
+
+def _blank_model_field(field: Any) -> bool:
+    # Read-only model fields are built without allow_blank: ask the model field itself.
+    model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+    if model is None or not isinstance(getattr(field, "source", None), str):
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except Exception:  # a source that is not a model field (a method, a relation path)
+        return False
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
+from api.filters.fields import IdFilter
 from exchange.enums import OrganisationKind, Region
 from listings.models import (
     CaseStudy,
@@ -36,7 +37,7 @@ from listings.workflow_enums import (
 
 
 class InterestFilterSet(filters.FilterSet):
-    listing = filters.NumberFilter(field_name="listing_id", help_text="Listing id.")
+    listing = IdFilter(field_name="listing_id", help_text="Listing id.")
 
     class Meta:
         model = Interest
@@ -44,7 +45,7 @@ class InterestFilterSet(filters.FilterSet):
 
 
 class CoOwnerFilterSet(filters.FilterSet):
-    listing = filters.NumberFilter(field_name="listing_id", help_text="Listing id.")
+    listing = IdFilter(field_name="listing_id", help_text="Listing id.")
     status = filters.ChoiceFilter(choices=CoOwnerStatus.choices)
 
     class Meta:
@@ -53,7 +54,7 @@ class CoOwnerFilterSet(filters.FilterSet):
 
 
 class ResponseFilterSet(filters.FilterSet):
-    request = filters.NumberFilter(field_name="request_id", help_text="Request (listing) id.")
+    request = IdFilter(field_name="request_id", help_text="Request (listing) id.")
     status = filters.ChoiceFilter(choices=ResponseStatus.choices)
 
     class Meta:
@@ -62,8 +63,8 @@ class ResponseFilterSet(filters.FilterSet):
 
 
 class QuestionFilterSet(filters.FilterSet):
-    listing = filters.NumberFilter(field_name="listing_id", help_text="Listing id.")
-    case_study = filters.NumberFilter(field_name="case_study_id", help_text="Case study id.")
+    listing = IdFilter(field_name="listing_id", help_text="Listing id.")
+    case_study = IdFilter(field_name="case_study_id", help_text="Case study id.")
     status = filters.ChoiceFilter(choices=QuestionStatus.choices)
 
     class Meta:

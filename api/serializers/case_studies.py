@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.serializers.common import SlugListField, TagNamesField
+from api.serializers.common import PageUrlField, SlugListField, TagNamesField
 from api.serializers.demand import organisation_field
 from api.serializers.organisations import OrganisationSummarySerializer
 from api.serializers.taxonomy import NeedSummarySerializer
@@ -21,7 +21,7 @@ from listings.models import CaseStudy
 
 class CaseStudySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:case-study-detail")
-    page_url = serializers.URLField(source="get_absolute_url", read_only=True)
+    page_url = PageUrlField()
     organisation = OrganisationSummarySerializer(read_only=True)
     partner = OrganisationSummarySerializer(read_only=True)
     tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(

@@ -31,6 +31,19 @@ class ListingKindField(serializers.ChoiceField):
         super().__init__(choices=ListingKind.choices, **kwargs)
 
 
+@extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
+class PageUrlField(serializers.ReadOnlyField):
+    """The absolute URL of an object's web page (its ``get_absolute_url``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("source", "get_absolute_url")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(value) if request is not None else str(value)
+
+
 class SlugListField(serializers.ListField):
     """A JSON list of slugs resolved to model instances in one query, order kept.
 
@@ -77,9 +90,10 @@ class ErrorBodySerializer(serializers.Serializer):
     message = serializers.CharField()
     # The body's key really is "fields"; it shadows Serializer.fields only for type checkers.
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
+        child=serializers.JSONField(),
         required=False,
-        help_text="Validation errors by field name (400 only).",
+        help_text="Validation errors by field name (400 only): a list of messages, or for "
+        "nested input (a list of objects) the same shape by index and field name.",
     )
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from api.serializers.common import PageUrlField
 from api.serializers.organisations import OrganisationSummarySerializer
 from events.calendar import webcal_url
 from events.enums import BookingStatus, PaymentMethod
@@ -94,7 +95,7 @@ class EventSerializer(serializers.ModelSerializer):
     """An event as read. ``online_url`` is never exposed here: it is on tickets."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail")
-    page_url = serializers.URLField(source="get_absolute_url", read_only=True)
+    page_url = PageUrlField()
     organiser = OrganisationSummarySerializer(read_only=True)
     tags: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True

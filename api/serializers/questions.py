@@ -42,8 +42,8 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class QuestionSerializer(serializers.ModelSerializer):
-    listing = ListingRefSerializer(read_only=True)
-    case_study = CaseStudyRefSerializer(read_only=True)
+    listing = ListingRefSerializer(read_only=True, allow_null=True)
+    case_study = CaseStudyRefSerializer(read_only=True, allow_null=True)
     text = serializers.SerializerMethodField()
     asker = serializers.SerializerMethodField(help_text="The asker's name; null if anonymous.")
     organisation = serializers.SerializerMethodField(
@@ -125,9 +125,9 @@ class QuestionDeclineSerializer(serializers.Serializer):
 
 
 class FollowSerializer(serializers.ModelSerializer):
-    listing = ListingRefSerializer(read_only=True)
+    listing = ListingRefSerializer(read_only=True, allow_null=True)
     organisation = OrganisationSummarySerializer(read_only=True)
-    case_study = CaseStudyRefSerializer(read_only=True)
+    case_study = CaseStudyRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Follow

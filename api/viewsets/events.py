@@ -157,7 +157,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWrite
         data = self._represent(booking)
         if booking.status == BookingStatus.PENDING:
             data["checkout_url"] = _checkout(self, booking)
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])}
+        )
 
     @extend_schema(
         summary="Cancel a booking (card payments are refunded)",
@@ -217,7 +219,9 @@ class WaitlistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWrit
         serializer.is_valid(raise_exception=True)
         entry = services.waitlist_join(actor=self.actor, **serializer.validated_data)
         data = WaitlistEntrySerializer(entry, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])}
+        )
 
     @extend_schema(
         summary="Leave the waitlist (or decline an offer)",

@@ -110,7 +110,9 @@ class ListingViewSet(
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
         data = self._represent(cast(Listing, serializer.instance))
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])}
+        )
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = listing_create(actor=self.actor, **serializer.service_arguments())

@@ -90,9 +90,7 @@ def test_modified_since_on_questions_counts_a_later_answer(client_as, council, s
     asker = add_member(supplier)
     question = workflows.question_ask(actor=asker, listing=listing, text="Does it scale?")
     Question.objects.filter(pk=question.pk).update(created_at=OLD)
-    workflows.question_answer(
-        actor=council.memberships.get().user, question=question, body="Yes."
-    )
+    workflows.question_answer(actor=council.memberships.get().user, question=question, body="Yes.")
     Question.objects.filter(pk=question.pk).update(closed_at=OLD)
     Answer.objects.filter(question=question).update(created_at=NEW)
 
