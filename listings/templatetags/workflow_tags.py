@@ -73,6 +73,7 @@ def listing_actions(context: template.Context, listing: Listing) -> dict[str, An
         if user.is_authenticated
         else [],
         "has_organisation": bool(mine),
+        "organisations": mine,
         "can_request_pilot": listing.kind in OFFER_KINDS
         and listing.status == ListingStatus.PUBLISHED
         and not own
