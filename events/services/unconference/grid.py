@@ -1,48 +1,26 @@
-"""Writes of an unconference: rooms and slots, sessions, votes, stars, the schedule.
-
-Who may do what:
-
-- organisers (``events.change_event`` on the event) define rooms, slots and the vote budget,
-  run the scheduler, move and pin sessions, and publish the grid;
-- people with a confirmed booking propose sessions (before and during the event) and vote,
-  within the event's ``vote_budget``;
-- a proposer withdraws their own session and adds notes and outputs once the event started;
-- anyone signed in who may see the event stars sessions and agenda items.
-
-Every change a calendar shows (time, room, title, withdrawal, publication) bumps the
-session's ``sequence`` and moves its ``last_modified``.
-
-Withdrawing a session releases its votes: the vote rows are deleted so voters get their
-budget back (a withdrawn session can never be scheduled, so the votes would be wasted).
-"""
+"""The organiser's side: rooms, slots, the vote budget, the scheduler, moves, pins and
+publication."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from events.enums import EVENT_CHANGE, EventKind, EventStatus, SessionStatus
+from events.enums import EventStatus, SessionStatus
 from events.models import (
-    AgendaItem,
     Event,
     Room,
     SessionProposal,
-    SessionVote,
     Slot,
-    Star,
 )
 from events.queries import (
     confirmed_attendee_users,
-    events_visible_to,
-    is_confirmed_attendee,
 )
 from events.scheduler import (
     Cell,
@@ -51,53 +29,16 @@ from events.scheduler import (
     SlotInput,
     build_schedule,
 )
-from events.services.common import lock_event, touch
+from events.services.common import touch
+from events.services.unconference.checks import (
+    bump_sequence,
+    lock_session,
+    lock_unconference,
+)
 from exchange.enums import NotificationKind
-from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
-from exchange.models import Membership, User
+from exchange.exceptions import InvalidTransition, ValidationError
+from exchange.models import User
 from exchange.notifications import notify
-from exchange.permissions import require_perm
-from exchange.services import tags_from_names
-from listings.models import Listing
-from listings.queries import listings_visible_to
-
-MAX_OUTPUT_LINKS = 20
-
-
-# --- Shared checks ----------------------------------------------------------------------------
-
-
-def _lock_unconference(actor: User, event_id: int, *, organiser: bool) -> Event:
-    """Lock the event row; refuse events that are not live unconferences.
-
-    transaction.atomic is required since this is a FOR UPDATE query.
-    """
-    event = lock_event(event_id)
-    if organiser:
-        require_perm(actor, EVENT_CHANGE, event)
-    if event.kind != EventKind.UNCONFERENCE:
-        raise InvalidTransition("Only unconferences have sessions, rooms and slots.")
-    if event.status == EventStatus.CANCELLED:
-        raise InvalidTransition("The event is cancelled.")
-    return event
-
-
-def _require_visible(actor: User, event: Event) -> None:
-    if not actor.is_authenticated or not events_visible_to(actor).filter(pk=event.pk).exists():
-        raise PermissionDenied("You cannot see this event.")
-
-
-def _bump(session_ids: Sequence[int], now: datetime) -> None:
-    """Tell calendars these sessions changed."""
-    if session_ids:
-        SessionProposal.objects.filter(pk__in=list(session_ids)).update(
-            sequence=F("sequence") + 1, last_modified=now
-        )
-
-
-def _lock_session(session: SessionProposal, event: Event) -> SessionProposal:
-    return SessionProposal.objects.select_for_update().get(pk=session.pk, event=event)
-
 
 # --- Rooms, slots and the vote budget ---------------------------------------------------------
 
@@ -114,7 +55,7 @@ def room_create(
 ) -> Room:
     """Add a room. Side effect: the event's LAST-MODIFIED moves."""
     now = now or timezone.now()
-    event = _lock_unconference(actor, event.pk, organiser=True)
+    event = lock_unconference(actor, event.pk, organiser=True)
     if order is None:
         order = Room.objects.filter(event=event).count()
     room = Room(event=event, name=" ".join(name.split()), capacity=capacity, order=order)
@@ -132,7 +73,7 @@ def room_update(*, actor: User, room: Room, now: datetime | None = None, **field
     LOCATION changes); the event's LAST-MODIFIED moves.
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, room.event_id, organiser=True)
+    event = lock_unconference(actor, room.event_id, organiser=True)
     unknown = set(fields) - {"name", "capacity", "order"}
     if unknown:
         raise ValidationError(f"Cannot change: {', '.join(sorted(unknown))}.")
@@ -143,7 +84,7 @@ def room_update(*, actor: User, room: Room, now: datetime | None = None, **field
     room.full_clean()
     room.save(update_fields=list(fields))
     if renamed:
-        _bump(list(room.placed_sessions.values_list("pk", flat=True)), now)
+        bump_sequence(list(room.placed_sessions.values_list("pk", flat=True)), now)
     touch(event, now=now, significant=False)
     return room
 
@@ -156,7 +97,7 @@ def room_delete(*, actor: User, room: Room, now: datetime | None = None) -> list
     the event's LAST-MODIFIED moves.
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, room.event_id, organiser=True)
+    event = lock_unconference(actor, room.event_id, organiser=True)
     room = Room.objects.get(pk=room.pk, event=event)
     return _free_cells(event, Q(placed_room=room) | Q(pinned_room=room), room.delete, now)
 
@@ -172,7 +113,7 @@ def slot_create(
 ) -> Slot:
     """Add a time slot inside the event's times. Side effect: the event's LAST-MODIFIED moves."""
     now = now or timezone.now()
-    event = _lock_unconference(actor, event.pk, organiser=True)
+    event = lock_unconference(actor, event.pk, organiser=True)
     slot = Slot(event=event, starts_at=starts_at, ends_at=ends_at)
     _check_slot(event, slot)
     touch(event, now=now, significant=False)
@@ -205,13 +146,13 @@ def slot_update(
     """Move a slot. Side effects: the sessions placed in it get a new SEQUENCE; the event's
     LAST-MODIFIED moves."""
     now = now or timezone.now()
-    event = _lock_unconference(actor, slot.event_id, organiser=True)
+    event = lock_unconference(actor, slot.event_id, organiser=True)
     slot = Slot.objects.select_for_update().get(pk=slot.pk, event=event)
     changed = (slot.starts_at, slot.ends_at) != (starts_at, ends_at)
     slot.starts_at, slot.ends_at = starts_at, ends_at
     _check_slot(event, slot)
     if changed:
-        _bump(list(slot.placed_sessions.values_list("pk", flat=True)), now)
+        bump_sequence(list(slot.placed_sessions.values_list("pk", flat=True)), now)
     touch(event, now=now, significant=False)
     return slot
 
@@ -223,7 +164,7 @@ def slot_delete(*, actor: User, slot: Slot, now: datetime | None = None) -> list
     Side effects: their SEQUENCE moves; the event's LAST-MODIFIED moves.
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, slot.event_id, organiser=True)
+    event = lock_unconference(actor, slot.event_id, organiser=True)
     slot = Slot.objects.get(pk=slot.pk, event=event)
     return _free_cells(event, Q(placed_slot=slot) | Q(pinned_slot=slot), slot.delete, now)
 
@@ -238,7 +179,7 @@ def _free_cells(event: Event, where: Q, delete: Any, now: datetime) -> list[int]
     SessionProposal.objects.filter(where, event=event).update(
         placed_room=None, placed_slot=None, pinned_room=None, pinned_slot=None
     )
-    _bump(unplaced, now)
+    bump_sequence(unplaced, now)
     delete()
     touch(event, now=now, significant=False)
     return unplaced
@@ -254,269 +195,13 @@ def vote_budget_set(
     vote again until they take votes back.
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, event.pk, organiser=True)
+    event = lock_unconference(actor, event.pk, organiser=True)
     if not isinstance(vote_budget, int) or not 1 <= vote_budget <= 100:
         raise ValidationError({"vote_budget": "Choose between 1 and 100 votes per person."})
     event.vote_budget = vote_budget
     event.save(update_fields=["vote_budget"])
     touch(event, now=now, significant=False)
     return event
-
-
-# --- Sessions ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def session_propose(
-    *,
-    actor: User,
-    event: Event,
-    title: str,
-    description: str = "",
-    tag_names: Sequence[str] = (),
-    listing: Listing | None = None,
-    organisation_id: int | None = None,
-    now: datetime | None = None,
-) -> SessionProposal:
-    """Pitch a session at an unconference.
-
-    Only people with a confirmed booking may propose, while the event is published and has
-    not ended. ``listing`` must be one the proposer may see; ``organisation_id`` one of
-    their own organisations. Side effect: the event's LAST-MODIFIED moves.
-    """
-    now = now or timezone.now()
-    event = _lock_unconference(actor, event.pk, organiser=False)
-    if event.status != EventStatus.PUBLISHED:
-        raise InvalidTransition("Sessions open once the event is published.")
-    if now >= event.ends_at:
-        raise InvalidTransition("The event has ended: no more sessions can be proposed.")
-    if not is_confirmed_attendee(actor, event):
-        raise PermissionDenied("Only people with a confirmed place can propose sessions.")
-    if listing is not None and not listings_visible_to(actor).filter(pk=listing.pk).exists():
-        raise ValidationError({"listing": "Choose a listing you can see."})
-    if (
-        organisation_id is not None
-        and not Membership.objects.filter(user=actor, organisation_id=organisation_id).exists()
-    ):
-        raise ValidationError({"organisation": "Choose one of your organisations."})
-    session = SessionProposal(
-        event=event,
-        proposer=actor,
-        organisation_id=organisation_id,
-        title=" ".join(title.split()),
-        description=description.strip(),
-        listing=listing,
-        last_modified=now,
-    )
-    session.full_clean(exclude=["event", "proposer", "organisation", "listing"])
-    session.save()
-    session.tags.set(tags_from_names(tag_names))
-    touch(event, now=now, significant=False)
-    return session
-
-
-@transaction.atomic
-def session_update(
-    *,
-    actor: User,
-    session: SessionProposal,
-    title: str,
-    description: str,
-    now: datetime | None = None,
-) -> SessionProposal:
-    """The proposer rewords their session. Side effect: SEQUENCE and LAST-MODIFIED move."""
-    now = now or timezone.now()
-    event = _lock_unconference(actor, session.event_id, organiser=False)
-    session = _lock_session(session, event)
-    if session.proposer_id != actor.pk:
-        raise PermissionDenied("Only the proposer can change the session.")
-    if session.is_withdrawn:
-        raise InvalidTransition("The session was withdrawn.")
-    session.title = " ".join(title.split())
-    session.description = description.strip()
-    session.sequence += 1
-    session.last_modified = now
-    session.full_clean(exclude=["event", "proposer", "organisation", "listing"])
-    session.save(update_fields=["title", "description", "sequence", "last_modified", "updated_at"])
-    touch(event, now=now, significant=False)
-    return session
-
-
-@transaction.atomic
-def session_withdraw(
-    *, actor: User, session: SessionProposal, now: datetime | None = None
-) -> SessionProposal:
-    """The proposer withdraws their session.
-
-    Side effects: its placement and pin are cleared; its votes are deleted (voters get their
-    budget back) and ``vote_count`` drops to 0; SEQUENCE and LAST-MODIFIED move; the event's
-    LAST-MODIFIED moves. Stars stay (the session page still says it was withdrawn).
-    """
-    now = now or timezone.now()
-    event = lock_event(session.event_id)
-    session = _lock_session(session, event)
-    if session.proposer_id != actor.pk:
-        raise PermissionDenied("Only the proposer can withdraw the session.")
-    if session.is_withdrawn:
-        raise InvalidTransition("The session is already withdrawn.")
-    SessionVote.objects.filter(session=session).delete()
-    session.status = SessionStatus.WITHDRAWN
-    session.withdrawn_at = now
-    session.placed_room = session.placed_slot = None
-    session.pinned_room = session.pinned_slot = None
-    session.vote_count = 0
-    session.sequence += 1
-    session.last_modified = now
-    session.save(
-        update_fields=[
-            "status",
-            "withdrawn_at",
-            "placed_room",
-            "placed_slot",
-            "pinned_room",
-            "pinned_slot",
-            "vote_count",
-            "sequence",
-            "last_modified",
-            "updated_at",
-        ]
-    )
-    touch(event, now=now, significant=False)
-    return session
-
-
-@transaction.atomic
-def session_notes_update(
-    *,
-    actor: User,
-    session: SessionProposal,
-    notes: str,
-    output_links: Sequence[dict[str, str]] = (),
-    now: datetime | None = None,
-) -> SessionProposal:
-    """The proposer records what came of the session: Markdown notes and links to outputs.
-
-    Allowed once the event has started (notes are often taken in the room). Links must be
-    http(s) URLs, at most ``MAX_OUTPUT_LINKS``. No calendar side effects.
-    """
-    now = now or timezone.now()
-    session = SessionProposal.objects.select_for_update().select_related("event").get(pk=session.pk)
-    if session.proposer_id != actor.pk:
-        raise PermissionDenied("Only the proposer can add notes and outputs.")
-    if session.is_withdrawn:
-        raise InvalidTransition("The session was withdrawn.")
-    if now < session.event.starts_at:
-        raise InvalidTransition("Notes and outputs can be added once the event has started.")
-    session.notes = notes.strip()
-    session.output_links = _clean_links(output_links)
-    session.full_clean(exclude=["event", "proposer", "organisation", "listing"])
-    session.save(update_fields=["notes", "output_links", "updated_at"])
-    return session
-
-
-def _clean_links(links: Sequence[dict[str, str]]) -> list[dict[str, str]]:
-    if len(links) > MAX_OUTPUT_LINKS:
-        raise ValidationError({"output_links": f"At most {MAX_OUTPUT_LINKS} links."})
-    validate = URLValidator(schemes=["http", "https"])
-    cleaned: list[dict[str, str]] = []
-    for link in links:
-        if not isinstance(link, dict):
-            raise ValidationError({"output_links": "Each output is a title and a URL."})
-        url = str(link.get("url", "")).strip()
-        title = " ".join(str(link.get("title", "")).split())[:120]
-        try:
-            validate(url)
-        except ValidationError:
-            raise ValidationError({"output_links": f"Not a web address: {url[:80]}"}) from None
-        cleaned.append({"title": title or url, "url": url})
-    return cleaned
-
-
-# --- Votes ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def session_vote(
-    *, actor: User, session: SessionProposal, now: datetime | None = None
-) -> SessionProposal:
-    """Cast one vote for a session (people with a confirmed place, within the vote budget).
-
-    The voter's user row is locked first, so two concurrent votes of one person cannot both
-    pass the budget check. Side effects: a SessionVote row; ``vote_count`` + 1 through F().
-    """
-    now = now or timezone.now()
-    # transaction.atomic is required since this is a FOR UPDATE query.
-    User.objects.select_for_update().filter(pk=actor.pk).first()
-    session = SessionProposal.objects.select_related("event").get(pk=session.pk)
-    event = session.event
-    if event.kind != EventKind.UNCONFERENCE or event.status != EventStatus.PUBLISHED:
-        raise InvalidTransition("Voting is closed for this event.")
-    if now >= event.ends_at:
-        raise InvalidTransition("The event has ended: voting is closed.")
-    if not is_confirmed_attendee(actor, event):
-        raise PermissionDenied("Only people with a confirmed place can vote.")
-    if session.is_withdrawn:
-        raise InvalidTransition("The session was withdrawn.")
-    if SessionVote.objects.filter(session=session, voter=actor).exists():
-        raise InvalidTransition("You already voted for this session.")
-    used = SessionVote.objects.filter(voter=actor, event=event).count()
-    if used >= event.vote_budget:
-        raise InvalidTransition(f"You have used all {event.vote_budget} of your votes.")
-    try:
-        with transaction.atomic():
-            SessionVote.objects.create(session=session, voter=actor, event=event)
-    except IntegrityError:
-        raise InvalidTransition("You already voted for this session.") from None
-    SessionProposal.objects.filter(pk=session.pk).update(vote_count=F("vote_count") + 1)
-    session.refresh_from_db(fields=["vote_count"])
-    return session
-
-
-@transaction.atomic
-def session_unvote(*, actor: User, session: SessionProposal) -> SessionProposal:
-    """Take one's vote back. Side effects: the vote row goes; ``vote_count`` − 1 through F()."""
-    User.objects.select_for_update().filter(pk=actor.pk).first()
-    deleted, _ = SessionVote.objects.filter(session_id=session.pk, voter=actor).delete()
-    if not deleted:
-        raise InvalidTransition("You have not voted for this session.")
-    SessionProposal.objects.filter(pk=session.pk).update(vote_count=F("vote_count") - 1)
-    session.refresh_from_db(fields=["vote_count"])
-    return session
-
-
-# --- Stars ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def session_star(*, actor: User, session: SessionProposal) -> Star:
-    """Star a session (idempotent). It joins the person's feed once the grid is published."""
-    event = Event.objects.get(pk=session.event_id)
-    _require_visible(actor, event)
-    session = SessionProposal.objects.get(pk=session.pk)
-    if session.is_withdrawn:
-        raise InvalidTransition("The session was withdrawn.")
-    star, _ = Star.objects.get_or_create(user=actor, session=session)
-    return star
-
-
-@transaction.atomic
-def session_unstar(*, actor: User, session: SessionProposal) -> None:
-    """Remove one's star from a session (idempotent)."""
-    Star.objects.filter(user_id=actor.pk, session_id=session.pk).delete()
-
-
-@transaction.atomic
-def agenda_item_star(*, actor: User, item: AgendaItem) -> Star:
-    """Star an agenda item (idempotent); it appears in the person's own calendar feed."""
-    _require_visible(actor, Event.objects.get(pk=item.event_id))
-    star, _ = Star.objects.get_or_create(user=actor, agenda_item_id=item.pk)
-    return star
-
-
-@transaction.atomic
-def agenda_item_unstar(*, actor: User, item: AgendaItem) -> None:
-    """Remove one's star from an agenda item (idempotent)."""
-    Star.objects.filter(user_id=actor.pk, agenda_item_id=item.pk).delete()
 
 
 # --- The schedule -----------------------------------------------------------------------------
@@ -549,7 +234,7 @@ def schedule_run(*, actor: User, event: Event, now: datetime | None = None) -> S
     LAST-MODIFIED; the event's LAST-MODIFIED moves. A published grid shows the result at once.
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, event.pk, organiser=True)
+    event = lock_unconference(actor, event.pk, organiser=True)
     sessions = list(
         SessionProposal.objects.select_for_update()
         .filter(event=event, status=SessionStatus.PROPOSED)
@@ -558,10 +243,7 @@ def schedule_run(*, actor: User, event: Event, now: datetime | None = None) -> S
     result = build_schedule(
         [RoomInput(r.pk, r.capacity, r.order) for r in Room.objects.filter(event=event)],
         [SlotInput(s.pk, s.starts_at, s.ends_at) for s in Slot.objects.filter(event=event)],
-        [
-            SessionInput(s.pk, s.proposer_id, s.vote_count, _pinned_cell(s))
-            for s in sessions
-        ],
+        [SessionInput(s.pk, s.proposer_id, s.vote_count, _pinned_cell(s)) for s in sessions],
     )
     old = {s.pk: (s.placed_room_id, s.placed_slot_id) for s in sessions}
     new = {p.session_id: (p.room_id, p.slot_id) for p in result.placements}
@@ -572,7 +254,7 @@ def schedule_run(*, actor: User, event: Event, now: datetime | None = None) -> S
             placed_room_id=room_id, placed_slot_id=slot_id
         )
     changed = [pk for pk in old if old[pk] != new.get(pk, (None, None))]
-    _bump(changed, now)
+    bump_sequence(changed, now)
     touch(event, now=now, significant=False)
     by_id = {s.pk: s for s in sessions}
     return ScheduleRun(
@@ -635,8 +317,8 @@ def session_move(
     of the session move; the event's LAST-MODIFIED moves.
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, session.event_id, organiser=True)
-    session = _lock_session(session, event)
+    event = lock_unconference(actor, session.event_id, organiser=True)
+    session = lock_session(session, event)
     if session.is_withdrawn:
         raise InvalidTransition("The session was withdrawn.")
     cell = _cell_of(event, room, slot)
@@ -699,8 +381,8 @@ def session_pin(
     cell changed; the event's LAST-MODIFIED moves.
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, session.event_id, organiser=True)
-    session = _lock_session(session, event)
+    event = lock_unconference(actor, session.event_id, organiser=True)
+    session = lock_session(session, event)
     if session.is_withdrawn:
         raise InvalidTransition("The session was withdrawn.")
     cell = _cell_of(event, room, slot)
@@ -725,7 +407,7 @@ def session_pin(
     )
     if displaced is not None:
         SessionProposal.objects.filter(pk=displaced.pk).update(placed_room=None, placed_slot=None)
-        _bump([displaced.pk], now)
+        bump_sequence([displaced.pk], now)
         warnings.append(f"“{displaced.title}” lost its place; run the scheduler again.")
     was = (session.placed_room_id, session.placed_slot_id)
     session.pinned_room, session.pinned_slot = cell
@@ -757,7 +439,7 @@ def schedule_publish(*, actor: User, event: Event, now: datetime | None = None) 
     with a confirmed place gets one notification (publishing again says the grid changed).
     """
     now = now or timezone.now()
-    event = _lock_unconference(actor, event.pk, organiser=True)
+    event = lock_unconference(actor, event.pk, organiser=True)
     if event.status != EventStatus.PUBLISHED:
         raise InvalidTransition("Publish the event before its schedule.")
     placed = list(
@@ -770,7 +452,7 @@ def schedule_publish(*, actor: User, event: Event, now: datetime | None = None) 
     first_time = event.schedule_published_at is None
     event.schedule_published_at = now
     event.save(update_fields=["schedule_published_at"])
-    _bump(placed, now)
+    bump_sequence(placed, now)
     touch(event, now=now, significant=True)
     verb = "is out" if first_time else "has changed"
     recipients = list(confirmed_attendee_users(event))
