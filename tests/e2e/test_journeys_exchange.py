@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -268,3 +269,18 @@ def test_attendee_books_waits_when_full_and_is_promoted_after_a_cancellation(pag
     expect(colleague_page.locator("section[aria-labelledby=bookings-title]")).to_contain_text(
         "Tiny breakfast · 1 × Standard · offered a place until"
     )
+
+    # The email's link leads to the offer; accepting it books the seat.
+    offer_mail = next(
+        m for m in mail.outbox if colleague.email in m.to and "/waitlist/offers/" in m.body
+    )
+    link = re.search(r"https?://\S+(/waitlist/offers/\S+/)", offer_mail.body).group(1)
+    colleague_page.goto(link)
+    expect(h1(colleague_page)).to_have_text("Accept your place at Tiny breakfast")
+    colleague_page.get_by_role("button", name="Confirm booking").click()
+    promoted = Booking.objects.get(booker=colleague)
+    expect(notices(colleague_page)).to_have_text(
+        [f"Booked. Your reference is {promoted.reference}."]
+    )
+    entry.refresh_from_db()
+    assert (entry.status, promoted.status, promoted.quantity) == ("accepted", "confirmed", 1)
