@@ -117,7 +117,7 @@ def main() -> None:
     public_url = "/events/feed.ics"
 
     def get(url: str, expect: int = 200, **headers: str) -> bytes:
-        response = client.get(url, **headers)
+        response = client.get(url, **headers)  # type: ignore[arg-type]
         assert response.status_code == expect, (url, response.status_code)
         return response.content
 

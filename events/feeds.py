@@ -304,12 +304,12 @@ def event_feed(event: Event) -> FeedSource:
         head = Event.objects.filter(pk=event.pk).values_list(
             "last_modified", "sequence", "status", "organiser__updated_at"
         )
-        event_modified, *rest = head.get()
+        event_modified, sequence, status, organiser_modified = head.get()
         item_parts, item_modified = _aggregate(items())
         session_parts, session_modified = _aggregate(published_sessions([event.pk]))
         return FeedState(
-            (event_modified, *rest, *item_parts, *session_parts),
-            _newest(event_modified, item_modified, session_modified, rest[-1]),
+            (event_modified, sequence, status, organiser_modified, *item_parts, *session_parts),
+            _newest(event_modified, item_modified, session_modified, organiser_modified),
         )
 
     return FeedSource(

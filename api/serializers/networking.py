@@ -25,11 +25,17 @@ class MeetingStatusField(serializers.CharField):
 
 
 class PitchApplicationSerializer(serializers.ModelSerializer):
-    event = serializers.PrimaryKeyRelatedField(read_only=True)
+    event: serializers.PrimaryKeyRelatedField[Event] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     event_title = serializers.CharField(source="event.title", read_only=True)
-    listing = serializers.PrimaryKeyRelatedField(read_only=True)
+    listing: serializers.PrimaryKeyRelatedField[Listing] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     listing_title = serializers.CharField(source="listing.title", read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     status = PitchStatusField(read_only=True)
     agenda_item = serializers.UUIDField(source="agenda_item.uid", read_only=True, allow_null=True)
 
@@ -75,7 +81,9 @@ class PitchDeclineSerializer(serializers.Serializer):
 
 
 class MeetingSlotSerializer(serializers.ModelSerializer):
-    event = serializers.PrimaryKeyRelatedField(read_only=True)
+    event: serializers.PrimaryKeyRelatedField[Event] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = MeetingSlot
@@ -96,9 +104,15 @@ class MeetingSlotCreateSerializer(serializers.Serializer):
 
 
 class MeetingRequestSerializer(serializers.ModelSerializer):
-    event = serializers.PrimaryKeyRelatedField(read_only=True)
-    from_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    to_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event: serializers.PrimaryKeyRelatedField[Event] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+    from_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    to_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     status = MeetingStatusField(read_only=True)
     starts_at = serializers.DateTimeField(source="slot.starts_at", read_only=True, allow_null=True)
     ends_at = serializers.DateTimeField(source="slot.ends_at", read_only=True, allow_null=True)

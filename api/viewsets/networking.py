@@ -226,7 +226,7 @@ class MeetingRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _B
             MeetingRequestCreateSerializer(
                 data=request.data,
                 events=events_visible_to(request.user),
-                mine=Organisation.objects.filter(memberships__user_id=request.user.pk),
+                mine=Organisation.objects.filter(memberships__user=self.actor),
             )
         )
         meeting = services.meeting_request_create(actor=self.actor, **data)

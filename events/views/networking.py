@@ -100,7 +100,7 @@ def event_pitches(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 )
                 return redirect("event-pitches", slug=event.slug)
         else:
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return render(
         request,
         "events/event_pitches.html",
