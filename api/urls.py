@@ -26,6 +26,7 @@ from api.viewsets.unconference import (
     SessionViewSet,
     SlotViewSet,
 )
+from api.viewsets.webhooks import WebhookViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -51,6 +52,8 @@ router.register("session-rooms", RoomViewSet, basename="session-room")
 router.register("session-slots", SlotViewSet, basename="session-slot")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("schedules", ScheduleViewSet, basename="schedule")
+# Outgoing webhooks (issue 8).
+router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("trends", TrendViewSet, basename="trend")
 # Calendar feeds and networking at events (issue 7).
 router.register("calendar-feed", CalendarFeedViewSet, basename="calendar-feed")

@@ -322,3 +322,34 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class OutboxMessage(models.Model):
+    """Work that must not be lost, written in the same transaction as the change it follows.
+
+    A relay (``exchange.outbox.outbox_relay``) hands each due message to the handler named
+    for its ``kind`` in ``settings.OUTBOX_HANDLERS``, marks it sent, or schedules a retry.
+    The row id is the idempotency key handlers use, since a message may be handled twice.
+    """
+
+    kind = models.CharField(max_length=50)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    available_at = models.DateTimeField(help_text="Not handled before this time.")
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["available_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["available_at", "id"],
+                name="outbox_due",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else f"due {self.available_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.kind} #{self.pk} ({state})"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from exchange.enums import ALWAYS_IMMEDIATE_KINDS, Delivery, NotificationKind
 from exchange.exceptions import ValidationError
 from exchange.models import Notification, NotificationPreference, User
-from exchange.queue import enqueue_after_commit
+from exchange.outbox import outbox_task
 
 
 def delivery_for(user: User, kind: str) -> str:
@@ -62,7 +62,7 @@ def notify(
 ) -> list[Notification]:
     """Notify each recipient once (duplicates and ``exclude`` dropped).
 
-    Side effects: one Notification row per recipient; immediate emails queued after commit.
+    Side effects: one Notification row per recipient; immediate emails through the outbox.
     """
     excluded = {u.pk for u in exclude}
     unique: dict[int, User] = {}
@@ -84,7 +84,8 @@ def notify(
         )
         created.append(notification)
         if delivery == Delivery.IMMEDIATE:
-            enqueue_after_commit("exchange.tasks.send_notification_email", notification.pk)
+            # Through the outbox: a broker outage at commit must not lose a receipt.
+            outbox_task("exchange.tasks.send_notification_email", notification.pk)
     return created
 
 

@@ -263,6 +263,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.send_event_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # The transactional outbox (exchange/outbox.py): messages whose after-commit nudge never
+    # reached the broker, and scheduled retries (webhook deliveries), go out from here.
+    "relay-outbox": {
+        "task": "exchange.tasks.outbox_relay",
+        "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "5")),
+    },
+    "purge-outbox": {
+        "task": "exchange.tasks.purge_outbox",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # A short schedule for integration tests and post-deploy smoke tests, e.g.
 # CELERY_BEAT_TEST_SCHEDULE="listings.tasks.send_saved_search_alerts=2": only those tasks,
@@ -276,6 +286,34 @@ if os.environ.get("CELERY_BEAT_TEST_SCHEDULE"):
             if item.strip()
         )
     }
+# Outbox: who handles each kind of message (import names, so apps never import ``api``), the
+# waits between a failing handler's attempts (the last repeats until it succeeds), and how
+# long sent rows are kept.
+OUTBOX_HANDLERS = {
+    "task": "exchange.outbox.task_publish",
+    "domain_event": "api.webhooks.services.domain_event_fan_out",
+}
+OUTBOX_RETRY_SECONDS = [5, 30, 120, 600, 1800, 3600]
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "7"))
+# Outgoing webhooks (api/webhooks/): waits before each retry of a failed delivery (about
+# three days in all; WEBHOOK_FIRST_RETRY_SECONDS shortens the first, for tests), the request
+# timeout, and when an endpoint is switched off: after this many failed deliveries in a row,
+# or when nothing has succeeded for WEBHOOK_DISABLE_AFTER_DAYS. Plain http:// URLs only for
+# the hosts listed (local receivers in tests); everything else must be https://.
+WEBHOOK_RETRY_SECONDS = [
+    int(os.environ.get("WEBHOOK_FIRST_RETRY_SECONDS", "60")),
+    5 * 60,
+    30 * 60,
+    2 * 3600,
+    5 * 3600,
+    10 * 3600,
+    24 * 3600,
+    24 * 3600,
+]
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
+WEBHOOK_DISABLE_AFTER_DAYS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_DAYS", "3"))
+WEBHOOK_ALLOW_HTTP_HOSTS = env_list("WEBHOOK_ALLOW_HTTP_HOSTS")
 # Matching: matches kept per listing, candidates scored per listing, the lowest score kept,
 # "Good" and "Strong" (notified) levels, and how long corpus statistics (IDF) are cached.
 MATCH_LIMIT = int(os.environ.get("MATCH_LIMIT", "20"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from exchange import notifications, services
+from exchange import notifications, outbox, services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -25,3 +25,15 @@ def send_invitation_email(invitation_id: int) -> bool:
 @shared_task
 def analyse_database() -> None:
     services.database_analyse()
+
+
+@shared_task
+def outbox_relay() -> int:
+    """Hand due outbox messages to their handlers (beat every few seconds, and nudged after
+    each commit that wrote one)."""
+    return outbox.outbox_relay()
+
+
+@shared_task
+def purge_outbox() -> int:
+    return outbox.outbox_purge()

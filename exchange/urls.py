@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("listings.urls")),
     path("", include("matching.urls")),
     path("", include("events.urls")),
+    path("", include("api.webhooks.urls")),  # the HTML pages of outgoing webhooks
     path("", include("api.urls")),
 ]

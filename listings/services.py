@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from exchange.enums import Region
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from exchange.models import Membership, Need, Organisation, User
+from exchange.outbox import domain_event_record
 from exchange.permissions import (
     LISTING_CHANGE,
     LISTING_MEMBER_PERMS,
@@ -40,6 +41,7 @@ from listings.enums import (
 )
 from listings.models import Listing, SavedSearch
 from listings.queries import SearchParams, new_matches
+
 # follows imports no other listings service, so this import makes no cycle.
 from listings.workflows.follows import followers_notify_listing_status
 
@@ -186,6 +188,7 @@ def listing_update(
     listing.save(update_fields=[*fields, "slug", "price_pence", "budget_pence", "updated_at"])
     _set_relations(listing, tag_names=tag_names, needs=needs, shared_with=shared_with)
     _changed(listing)
+    domain_event_record("listing.updated", resource="listing", id=listing.pk)
     return listing
 
 
@@ -211,6 +214,8 @@ def _transition(actor: User, listing: Listing, target: str) -> Listing:
     listing.save(update_fields=update)
     _changed(listing)
     followers_notify_listing_status(listing=listing, previous_status=previous_status)
+    if event_type := TRANSITION_EVENTS.get(target):
+        domain_event_record(event_type, resource="listing", id=listing.pk)
     return listing
 
 
@@ -267,6 +272,11 @@ def listings_reindex(*, organisation_id: int | None = None, tag_id: int | None =
 
 # --- Saved searches and alerts ----------------------------------------------------------------
 
+# Partner webhooks for status changes (closing a listing is not an event partners subscribe to).
+TRANSITION_EVENTS = {
+    ListingStatus.PUBLISHED: "listing.published",
+    ListingStatus.ARCHIVED: "listing.archived",
+}
 UNSUBSCRIBE_SALT = "listings.saved-search.unsubscribe"
 ALERT_PERIODS = {
     AlertFrequency.DAILY: timedelta(hours=23),

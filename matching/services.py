@@ -18,6 +18,7 @@ from exchange import notifications
 from exchange.enums import NotificationKind
 from exchange.exceptions import PermissionDenied, ValidationError
 from exchange.models import User
+from exchange.outbox import domain_event_record
 from listings.models import Listing
 from matching import queries
 from matching.models import Match, MatchDismissal, MatchNotice
@@ -211,6 +212,10 @@ def announce_strong_matches(
     )
     if notify and fresh:
         _notify_owners(fresh)
+        for source_id, target_id in fresh:
+            domain_event_record(
+                "match.created", resource="match", id=target_id, related={"listing": source_id}
+            )
     return fresh
 
 

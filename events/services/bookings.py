@@ -37,6 +37,7 @@ from exchange.enums import NotificationKind
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from exchange.models import Membership, Notification, Organisation, User
 from exchange.notifications import notify
+from exchange.outbox import domain_event_record, outbox_task
 from exchange.permissions import has_perm
 from exchange.queue import enqueue_after_commit
 
@@ -248,7 +249,7 @@ def booking_create(
 
 
 def announce_confirmation(booking: Booking, *, now: datetime) -> None:
-    """Notify the booker and queue the confirmation email (tickets + .ics) after commit."""
+    """Notify the booker and put the confirmation email (tickets + .ics) in the outbox."""
     event = booking.event
     seats = f"{booking.quantity} × {booking.ticket_type.name}"
     created = notify(
@@ -264,7 +265,15 @@ def announce_confirmation(booking: Booking, *, now: datetime) -> None:
     # The confirmation email carries the tickets and the .ics file and covers this
     # notification; marking it emailed stops the plain notification email going out too.
     Notification.objects.filter(pk__in=[n.pk for n in created]).update(emailed_at=now)
-    enqueue_after_commit("events.tasks.send_booking_confirmation", booking.pk)
+    # Through the outbox: the booking is made even when the broker is down at commit, and
+    # its confirmation must still go out (once) when the broker is back.
+    outbox_task("events.tasks.send_booking_confirmation", booking.pk)
+    domain_event_record(
+        "booking.confirmed",
+        resource="booking",
+        id=booking.pk,
+        organisation_ids=[booking.organisation_id, event.organiser_id],
+    )
 
 
 def confirm_locked(booking: Booking, *, now: datetime) -> None:
@@ -305,6 +314,12 @@ def cancel_locked(
             "cancellation_reason",
             "updated_at",
         ]
+    )
+    domain_event_record(
+        "booking.cancelled",
+        resource="booking",
+        id=booking.pk,
+        organisation_ids=[booking.organisation_id, booking.event.organiser_id],
     )
     refunds = [
         refund

@@ -36,6 +36,7 @@ from exchange.enums import NotificationKind
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from exchange.models import Membership, Organisation, User
 from exchange.notifications import notify
+from exchange.outbox import domain_event_record
 from exchange.permissions import grant_to_organisation, require_perm
 from exchange.services import tags_from_names
 
@@ -207,6 +208,7 @@ def event_update(
             changed.add("tags")
     if changed:
         touch(event, now=now, significant=bool(changed & CALENDAR_FIELDS))
+        domain_event_record("event.updated", resource="event", id=event.pk)
     if event.capacity > old_capacity:
         offer_freed_seats(event, now=now)
     if event.status == EventStatus.PUBLISHED and changed & ATTENDEE_FIELDS:
@@ -254,6 +256,7 @@ def event_publish(*, actor: User, event: Event, now: datetime | None = None) -> 
     event.published_at = now
     event.save(update_fields=["status", "published_at", "updated_at"])
     touch(event, now=now, significant=True)
+    domain_event_record("event.published", resource="event", id=event.pk)
     return event
 
 
@@ -276,6 +279,7 @@ def event_cancel(*, actor: User, event: Event, reason: str, now: datetime | None
     event.cancellation_reason = reason
     event.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
     touch(event, now=now, significant=True)
+    domain_event_record("event.cancelled", resource="event", id=event.pk)
     if not was_published:
         return event
     bookings = (

@@ -11,6 +11,7 @@ from listings.queries.core import (
     listings_of_organisation,
     listings_visible_to,
     member_organisation_ids,
+    organisation_visibility_filter,
     tags_in_use,
     visibility_filter,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "member_organisation_ids",
     "members_of",
     "new_matches",
+    "organisation_visibility_filter",
     "organisations_of",
     "pilot_messages",
     "pilot_transitions",

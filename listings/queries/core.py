@@ -47,6 +47,21 @@ def visibility_filter(user: User | AnonymousUser) -> Q:
     ) | Q(organisation_id__in=my_orgs)
 
 
+def organisation_visibility_filter(organisation_id: int) -> Q:
+    """``visibility_filter`` for an organisation acting on its own — a partner system of
+    theirs, such as a webhook endpoint: what a member of that organisation alone may see."""
+    shared_with_it = Listing.shared_with.through.objects.filter(
+        organisation_id=organisation_id
+    ).values("listing_id")
+    return (
+        Q(status__in=OUTSIDER_STATUSES)
+        & (
+            Q(visibility__in=(Visibility.PUBLIC, Visibility.MEMBERS))
+            | Q(visibility=Visibility.SHARED, pk__in=shared_with_it)
+        )
+    ) | Q(organisation_id=organisation_id)
+
+
 def listings_visible_to(user: User | AnonymousUser) -> QuerySet[Listing]:
     """Listings ``user`` may see, with what list pages need loaded."""
     return (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from exchange.enums import NotificationKind
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from exchange.models import Organisation, User
+from exchange.outbox import domain_event_record
 from exchange.permissions import (
     LISTING_CHANGE,
     LISTING_PUBLISH,
@@ -64,6 +65,7 @@ def interest_register(
     interest.full_clean()
     interest.save()
     Listing.objects.filter(pk=listing.pk).update(interest_count=F("interest_count") + 1)
+    domain_event_record("interest.created", resource="interest", id=interest.pk)
     verb = "needs" if listing.kind == ListingKind.REQUEST else "is interested in"
     suffix = " too" if listing.kind == ListingKind.REQUEST else ""
     privately = " (anonymously to the public)" if anonymous else ""

@@ -22,6 +22,7 @@ from django.db import transaction
 from exchange.enums import NotificationKind, OrganisationKind
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from exchange.models import Organisation, User
+from exchange.outbox import domain_event_record
 from exchange.permissions import grant_to_organisation, has_perm, require_perm
 from listings.enums import OFFER_KINDS
 from listings.models import Listing, PilotMessage, PilotRequest, PilotTransition, RequestResponse
@@ -335,6 +336,7 @@ def _transition(
         organisation=side,
         note=note,
     )
+    domain_event_record("pilot.updated", resource="pilot", id=pilot.pk)
     tell(
         [_other_side(pilot, side)],
         kind=NotificationKind.PILOT,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from exchange.enums import NotificationKind
 from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from exchange.models import Organisation, User
+from exchange.outbox import domain_event_record
 from exchange.permissions import LISTING_CHANGE, has_perm
 from listings.models import Answer, CaseStudy, Follow, Listing, Question
 from listings.permissions import CASE_STUDY_CHANGE
@@ -155,6 +156,7 @@ def question_answer(*, actor: User, question: Question, body: str) -> Answer:
         question.status_by = actor
         question.closed_at = timezone.now()
         question.save(update_fields=["status", "status_by", "closed_at"])
+    domain_event_record("question.answered", resource="question", id=question.pk)
     tell_organisations(
         [],
         kind=NotificationKind.QUESTION,

@@ -41,6 +41,8 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/listings/{id}/",
         "/api/v1/listings/{id}/archive/",
         "/api/v1/listings/{id}/close/",
+        "/api/v1/listings/{id}/matches/",
+        "/api/v1/listings/{id}/matches/{target_id}/dismiss/",
         "/api/v1/listings/{id}/publish/",
         "/api/v1/listings/{id}/share/",
         "/api/v1/meeting-requests/",
@@ -117,6 +119,10 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/waitlist/{id}/",
         "/api/v1/waitlist/{id}/accept/",
         "/api/v1/waitlist/{id}/leave/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
+        "/api/v1/webhooks/{id}/deliveries/",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_pk}/redeliver/",
     ]
     assert schema["components"]["securitySchemes"]["tokenAuth"] == {
         "type": "apiKey",

@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from exchange.celery import app as celery_app
 from exchange.models import Notification
 from listings import services as listing_services
 from listings.enums import AlertFrequency
@@ -134,14 +133,46 @@ def test_publishing_a_listing_makes_the_worker_store_matches_and_notify(stack):
     )
 
 
-def test_failed_webhook_delivery_is_retried_then_succeeds(stack):
-    celery_app.loader.import_default_modules()
-    if not any("webhook" in name for name in celery_app.tasks):
-        pytest.skip(
-            "outgoing webhooks are not in the tree yet (issue 8): no webhook delivery task "
-            "is registered"
+def test_failed_webhook_delivery_is_retried_then_succeeds(stack, settings):
+    from api.models import WebhookDelivery
+    from api.webhooks import services as webhook_services
+    from api.webhooks.signing import verify
+    from tests.webhook_receiver import receiving
+
+    settings.WEBHOOK_ALLOW_HTTP_HOSTS = ["127.0.0.1"]
+    # The first retry after one second (instead of a minute), relayed by beat every second.
+    stack.worker(WEBHOOK_FIRST_RETRY_SECONDS="1")
+    stack.beat("exchange.tasks.outbox_relay=1", WEBHOOK_FIRST_RETRY_SECONDS="1")
+    partner = make_organisation(name="Partner council")
+    with receiving(answers=[500], then=200) as receiver:
+        endpoint, secret = webhook_services.webhook_endpoint_create(
+            actor=partner.memberships.get().user,
+            organisation=partner,
+            url=receiver.url,
+            event_types=["listing.published"],
         )
-    pytest.skip(
-        "a webhook delivery task exists now, but this journey (a local receiver that fails "
-        "once, then accepts) is not written yet"
+        listing = make_listing(title="Smart bins for town centres")
+
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(status="succeeded").exists(),
+            timeout=60,
+            what="the worker to deliver, fail, retry and succeed",
+        )
+        time.sleep(2)  # a duplicate attempt would arrive now
+        requests = list(receiver.requests)
+
+    [delivery] = WebhookDelivery.objects.all()
+    assert (delivery.endpoint_id, delivery.status, delivery.attempts) == (
+        endpoint.pk,
+        "succeeded",
+        2,
     )
+    assert delivery.response_code == 200
+    assert len(requests) == 2
+    assert [r.headers["Exchange-Delivery"] for r in requests] == [str(delivery.delivery_id)] * 2
+    assert [r.headers["Exchange-Event"] for r in requests] == ["listing.published"] * 2
+    assert all(verify(secret, r.headers["Exchange-Signature"], r.body) for r in requests)
+    assert delivery.payload["data"] == {
+        "id": listing.pk,
+        "url": f"https://exchange.test/api/v1/listings/{listing.pk}/",
+    }

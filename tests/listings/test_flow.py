@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from exchange.models import OutboxMessage
 from listings import services
 from listings.queries import SearchParams, listing_search
 from tests.factories.listings import make_listing
@@ -21,7 +22,9 @@ def test_listing_publish_indexes_now_and_queues_matches_after_commit(
         found = listing_search(AnonymousUser(), SearchParams(q="wombat "), with_facets=False)
 
     assert [x.title for x in found.listings] == ["Wombat counters"]  # before commit
-    assert len(callbacks) == 1
+    # The match recompute, and the outbox relay nudge (the listing.published webhook event).
+    assert [getattr(c, "__name__", "") for c in callbacks] == ["<lambda>", "_nudge_relay"]
+    assert OutboxMessage.objects.get(kind="domain_event").payload["type"] == "listing.published"
     assert callbacks[0].__closure__ is not None  # the queued task call
     task = next(
         c.cell_contents for c in callbacks[0].__closure__ if hasattr(c.cell_contents, "name")
