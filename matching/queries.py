@@ -285,12 +285,22 @@ def compute_top_matches(listing_id: int) -> list[Ranked]:
 
 
 def is_owner_member(user: User | AnonymousUser, listing: Listing) -> bool:
-    """Whether ``user`` belongs to the organisation that owns ``listing``."""
+    """Whether ``user`` belongs to the organisation that owns ``listing``, or to an accepted
+    co-owner of it (``can_manage_listing``): the people who see and dismiss its matches."""
     return bool(
         user.is_authenticated
-        and Membership.objects.filter(
-            user_id=user.pk, organisation_id=listing.organisation_id
-        ).exists()
+        and (
+            Membership.objects.filter(
+                user_id=user.pk, organisation_id=listing.organisation_id
+            ).exists()
+            # Accepted co-owners hold the listing's change permission (can_manage_listing);
+            # asked directly so a superuser's global rights do not make them an owner here.
+            or CoOwner.objects.filter(
+                listing_id=listing.pk,
+                status=CoOwnerStatus.ACCEPTED,
+                organisation__memberships__user_id=user.pk,
+            ).exists()
+        )
     )
 
 

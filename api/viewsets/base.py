@@ -25,11 +25,20 @@ class ReadWriteViewSet(ConditionalDetailMixin):
     # rows, such as an event's attendees, keeps page numbers). See ``api.pagination``.
     cursor_pagination: bool = False
 
+    _pagination_override: type[BasePagination] | None = None
+    _pagination_overridden = False
+
     @property
-    def pagination_class(self) -> type[BasePagination]:  # type: ignore[override]
+    def pagination_class(self) -> type[BasePagination] | None:  # type: ignore[override]
+        if self._pagination_overridden:  # an @action(pagination_class=…) said so
+            return self._pagination_override
         if self.cursor_pagination and getattr(self, "action", None) == "list":
             return CursorPagination
         return PageNumberPagination
+
+    @pagination_class.setter
+    def pagination_class(self, value: type[BasePagination] | None) -> None:
+        self._pagination_override, self._pagination_overridden = value, True
 
     write_serializers: dict[str, type[BaseSerializer[Any]]] = {}
     # OPTIONS and the browsable API describe another method's input through a cloned request

@@ -22,6 +22,7 @@ from api.serializers.listings import (
     ListingUpdateSerializer,
 )
 from api.viewsets.base import ReadWriteViewSet
+from api.viewsets.matches import MATCH_ACTIONS_PERMISSIONS, ListingMatchesMixin
 from api.viewsets.search import SearchListMixin
 from exchange.permissions import LISTING_CHANGE, LISTING_PUBLISH
 from listings.models import Listing
@@ -69,6 +70,7 @@ _ERRORS = error_responses(400, 401, 403, 404, 409)
     ),
 )
 class ListingViewSet(
+    ListingMatchesMixin,
     SearchListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -94,6 +96,7 @@ class ListingViewSet(
         "publish": (LISTING_PUBLISH,),
         "close": (LISTING_PUBLISH,),
         "archive": (LISTING_PUBLISH,),
+        **MATCH_ACTIONS_PERMISSIONS,
     }
     write_serializers: dict[str, type[BaseSerializer[Any]]] = {
         "create": ListingCreateSerializer,
