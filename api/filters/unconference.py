@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django_filters import rest_framework as filters
 
+from api.filters.fields import IdFilter
 from events.enums import SessionStatus
 from events.models import Room, SessionProposal, Slot
 
 
 class RoomFilterSet(filters.FilterSet):
-    event = filters.NumberFilter(field_name="event_id", help_text="Event id.")
+    event = IdFilter(field_name="event_id", help_text="Event id.")
 
     class Meta:
         model = Room
@@ -18,7 +19,7 @@ class RoomFilterSet(filters.FilterSet):
 
 
 class SlotFilterSet(filters.FilterSet):
-    event = filters.NumberFilter(field_name="event_id", help_text="Event id.")
+    event = IdFilter(field_name="event_id", help_text="Event id.")
 
     class Meta:
         model = Slot
@@ -26,7 +27,7 @@ class SlotFilterSet(filters.FilterSet):
 
 
 class SessionFilterSet(filters.FilterSet):
-    event = filters.NumberFilter(field_name="event_id", help_text="Event id.")
+    event = IdFilter(field_name="event_id", help_text="Event id.")
     status = filters.ChoiceFilter(choices=SessionStatus.choices)
 
     class Meta:

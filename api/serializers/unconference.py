@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.common import PageUrlField
 from api.serializers.organisations import OrganisationSummarySerializer
 from events.enums import EventKind, SessionStatus
 from events.models import Event, Room, SessionProposal, Slot
@@ -120,7 +121,7 @@ class SessionSerializer(serializers.ModelSerializer):
     """A session as read. Its room and slot show once the schedule is published (organisers
     see them at once); ``voted_by_me`` and ``starred_by_me`` describe the requester."""
 
-    page_url = serializers.URLField(source="get_absolute_url", read_only=True)
+    page_url = PageUrlField()
     proposer_name = serializers.CharField(source="proposer.display_name", read_only=True)
     organisation = OrganisationSummarySerializer(read_only=True, allow_null=True)
     tags: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
