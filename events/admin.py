@@ -22,6 +22,7 @@ from events.models import (
     EventListing,
     Payment,
     Refund,
+    SessionProposal,
     StripeEvent,
     TicketType,
     WaitlistEntry,
@@ -164,3 +165,13 @@ class StripeEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["event_id", "type", "outcome", "received_at"]
     list_filter = ["type"]
     search_fields = ["event_id"]
+
+
+@admin.register(SessionProposal)
+class SessionProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Unconference sessions, read only: proposers and organisers change them on the site."""
+
+    list_display = ["title", "event", "proposer", "status", "vote_count", "placed_room"]
+    list_filter = ["status"]
+    search_fields = ["title", "event__title", "proposer__email"]
+    list_select_related = ["event", "proposer", "placed_room"]
