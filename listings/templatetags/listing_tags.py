@@ -103,5 +103,6 @@ def listing_status_counts(
 def my_saved_searches(context: template.Context, limit: int = 10) -> dict[str, Any]:
     """Dashboard: the person's saved searches with their alert frequency."""
     user = context["request"].user
-    searches = SavedSearch.objects.filter(user=user) if user.is_authenticated else []
-    return {"searches": list(searches[:limit])}
+    if not user.is_authenticated:
+        return {"searches": []}
+    return {"searches": list(SavedSearch.objects.filter(user=user)[:limit])}
