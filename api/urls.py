@@ -13,6 +13,7 @@ from api.viewsets.networking import (
     MeetingSlotViewSet,
     PitchApplicationViewSet,
 )
+from api.viewsets.notifications import NotificationViewSet
 from api.viewsets.organisations import OrganisationViewSet
 from api.viewsets.pilots import PilotViewSet
 from api.viewsets.questions import FollowViewSet, QuestionViewSet
@@ -47,6 +48,7 @@ router.register("case-studies", CaseStudyViewSet, basename="case-study")
 router.register("events", EventViewSet, basename="event")
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("waitlist", WaitlistViewSet, basename="waitlist-entry")
+router.register("notifications", NotificationViewSet, basename="notification")
 # Unconferences (issue 7): rooms, slots, sessions and each event's schedule.
 router.register("session-rooms", RoomViewSet, basename="session-room")
 router.register("session-slots", SlotViewSet, basename="session-slot")

@@ -6,7 +6,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from exchange.enums import RequestStatus
-from exchange.models import JoinRequest, Membership, Need, NeedArea, Organisation, User
+from exchange.models import (
+    JoinRequest,
+    Membership,
+    Need,
+    NeedArea,
+    Notification,
+    Organisation,
+    User,
+)
 
 
 def membership_of(user: User | AnonymousUser, organisation: Organisation) -> Membership | None:
@@ -49,3 +57,10 @@ def need_areas_for_api() -> QuerySet[NeedArea]:
     return NeedArea.objects.prefetch_related(
         Prefetch("needs", queryset=Need.objects.order_by("position", "name"))
     ).order_by("position", "name")
+
+
+def notifications_of(user: User | AnonymousUser) -> QuerySet[Notification]:
+    """The person's own notifications, newest first (nobody else's, ever)."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")

@@ -65,6 +65,7 @@ def test_api_root_lists_the_resources(api_client):
         "events": "http://testserver/api/v1/events/",
         "bookings": "http://testserver/api/v1/bookings/",
         "waitlist": "http://testserver/api/v1/waitlist/",
+        "notifications": "http://testserver/api/v1/notifications/",
         "session-rooms": "http://testserver/api/v1/session-rooms/",
         "session-slots": "http://testserver/api/v1/session-slots/",
         "sessions": "http://testserver/api/v1/sessions/",
