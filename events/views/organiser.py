@@ -173,6 +173,7 @@ def event_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "ticket_form": TicketTypeForm(zone=event.timezone),
             "agenda_form": AgendaItemForm(zone=event.timezone),
             "link_form": ListingLinkForm(),
+            "board_url": unconference_board_url(event),
         },
     )
 

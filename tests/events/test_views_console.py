@@ -86,12 +86,23 @@ def test_organising_page_links_an_unconference_to_its_board(client):
             continue
 
     html = client.get(reverse("event-organising")).content.decode()
+    console = client.get(reverse("event-manage", args=[event.slug])).content.decode()
 
     assert unconference_board_url(event) == expected
     if expected:
         assert f'<a href="{expected}">Unconference board' in html
+        assert f'<a href="{expected}">Unconference board</a>' in console
     else:
-        assert "Unconference board" not in html
+        assert "Unconference board" not in html + console
+
+
+def test_breakfast_console_has_no_board_link(client, full_breakfast):
+    client.force_login(organiser_of(full_breakfast))
+
+    console = client.get(reverse("event-manage", args=[full_breakfast.slug])).content.decode()
+
+    assert unconference_board_url(full_breakfast) == ""
+    assert "Unconference board" not in console
 
 
 def test_organising_page_query_count_does_not_grow(client, django_assert_num_queries):
