@@ -201,3 +201,28 @@ def test_trends_api_bad_filters_are_400_in_the_error_shape(api_client, db):
         "measure": ['"pageviews" is not a valid choice.'],
         "region": ['"atlantis" is not a valid choice.'],
     }
+
+
+def test_trends_page_empty_filters_mean_all(client: Client, seeded):
+    response = client.get("/trends/?measure=&region=&organisation_kind=")
+
+    assert response.status_code == 200
+    assert response.context["grid"].measure.key == "listings"
+    assert response.context["grid"].total == 4
+
+
+def test_trends_page_staff_count_every_listing(client: Client, seeded):
+    client.force_login(seeded.staff)
+
+    html = client.get("/trends/").content.decode()
+
+    assert table_cells(html, "Waste and recycling") == ["0"] * 9 + ["1", "0", "2", "3"]
+
+
+def test_navigation_marks_login_and_signup_pages(client: Client):
+    login = client.get("/accounts/login/").content.decode()
+    signup = client.get("/accounts/signup/").content.decode()
+
+    assert '<a href="/accounts/login/" aria-current="page">Log in</a>' in login
+    assert 'href="/accounts/signup/" aria-current="page">Sign up</a>' in signup
+    assert 'aria-current="page">Log in' not in signup
