@@ -98,7 +98,8 @@ def test_dashboard_newcomer_sees_every_empty_state(client: Client):
     )
     assert text(section(html, "bookings-title")) == (
         "Your bookings and upcoming events You have no upcoming bookings. "
-        "Find a breakfast meeting or an unconference near you. All your bookings and tickets"
+        "Find a breakfast meeting or an unconference near you. All your bookings and tickets · "
+        "Your personal calendar feed (every booking and starred session in your calendar app)"
     )
     assert text(section(html, "organising-title")) == (
         "Events you organise Your organisations have no upcoming events. "
