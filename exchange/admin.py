@@ -16,6 +16,7 @@ from exchange.models import (
     Notification,
     NotificationPreference,
     Organisation,
+    OutboxMessage,
     Tag,
     User,
 )
@@ -141,3 +142,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "name", "prefix"]
     readonly_fields = ["prefix", "key_hash"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: the relay owns these rows. Unsent rows past due mean the relay is stuck."""
+
+    list_display = ["id", "kind", "available_at", "attempts", "sent_at", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["kind", "payload", "available_at", "attempts", "sent_at", "last_error"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

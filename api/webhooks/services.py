@@ -13,6 +13,7 @@ switched off and its organisation's admins are told.
 
 from __future__ import annotations
 
+import ipaddress
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -45,6 +46,17 @@ EXCERPT_CHARS = 500
 # --- Endpoints --------------------------------------------------------------------------------
 
 
+def _internal_host(host: str) -> bool:
+    """A literal loopback, private or link-local address (or localhost): never a partner."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
+
+
 def _clean_url(url: str) -> str:
     url = url.strip()
     try:
@@ -52,8 +64,11 @@ def _clean_url(url: str) -> str:
     except DjangoValidationError as exc:
         raise ValidationError({"url": "Enter a valid URL."}) from exc
     parts = urlsplit(url)
-    if parts.scheme != "https" and parts.hostname not in settings.WEBHOOK_ALLOW_HTTP_HOSTS:
+    allowed = parts.hostname in settings.WEBHOOK_ALLOW_HTTP_HOSTS
+    if parts.scheme != "https" and not allowed:
         raise ValidationError({"url": "Webhook URLs must use https://."})
+    if not allowed and _internal_host(parts.hostname or ""):
+        raise ValidationError({"url": "Webhook URLs must point to a public address."})
     if parts.username or parts.password:
         raise ValidationError({"url": "Leave credentials out of the URL; use the signature."})
     return url

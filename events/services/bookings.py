@@ -315,12 +315,13 @@ def cancel_locked(
             "updated_at",
         ]
     )
-    domain_event_record(
-        "booking.cancelled",
-        resource="booking",
-        id=booking.pk,
-        organisation_ids=[booking.organisation_id, booking.event.organiser_id],
-    )
+    if not was_pending:  # partners heard of it (booking.confirmed): tell them it is off
+        domain_event_record(
+            "booking.cancelled",
+            resource="booking",
+            id=booking.pk,
+            organisation_ids=[booking.organisation_id, booking.event.organiser_id],
+        )
     refunds = [
         refund
         for payment in booking.payments.filter(status=PaymentStatus.PAID)

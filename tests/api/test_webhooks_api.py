@@ -69,6 +69,9 @@ def test_admin_creates_an_endpoint_and_sees_the_secret_once(client_as, org):
         ({"url": "http://partner.example/hook"}, "url"),
         ({"url": "not a url"}, "url"),
         ({"url": "https://user:pw@partner.example/hook"}, "url"),
+        ({"url": "https://169.254.169.254/latest/meta-data"}, "url"),
+        ({"url": "https://10.0.0.5/hook"}, "url"),
+        ({"url": "https://localhost/hook"}, "url"),
         ({"event_types": ["listing.deleted"]}, "event_types"),
         ({"event_types": []}, "event_types"),
     ],
@@ -290,3 +293,19 @@ def test_organisation_page_links_webhooks_for_admins_only(client, org):
     as_member = client.get(page).content.decode()
 
     assert (link in as_admin, link in as_member) == (True, False)
+
+
+def test_staff_admin_lists_endpoints_deliveries_and_outbox_without_the_secret(client, org):
+    endpoint = _endpoint(org)
+    staff = org.admin.__class__.objects.create_superuser("staff@example.org", "pw")
+    client.force_login(staff)
+
+    pages = [
+        client.get(reverse("admin:api_webhookendpoint_changelist")),
+        client.get(reverse("admin:api_webhookendpoint_change", args=[endpoint.pk])),
+        client.get(reverse("admin:api_webhookdelivery_changelist")),
+        client.get(reverse("admin:exchange_outboxmessage_changelist")),
+    ]
+
+    assert [p.status_code for p in pages] == [200, 200, 200, 200]
+    assert all(endpoint.secret not in p.content.decode() for p in pages)

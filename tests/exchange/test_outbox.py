@@ -1,11 +1,12 @@
 """The transactional outbox: rows written with the change, relayed after commit, retried,
 and never lost when the broker cannot be reached at commit time."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 
 from exchange import notifications, outbox
 from exchange.celery import app as celery_app
@@ -204,3 +205,34 @@ def test_relay_and_purge_are_on_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert {"exchange.tasks.outbox_relay", "exchange.tasks.purge_outbox"} <= tasks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_relays_handle_each_message_exactly_once(test_handlers):
+    with transaction.atomic():
+        ids = [
+            outbox.outbox_put(kind="test.record", payload={"n": n}, available_at=NOW).pk
+            for n in range(12)
+        ]
+    barrier = threading.Barrier(3)
+    counts: list[int | Exception] = [0, 0, 0]
+
+    def relay(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            counts[i] = outbox.outbox_relay(now=NOW)
+        except Exception as exc:
+            counts[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=relay, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(c for c in counts if isinstance(c, int)) == 12, counts
+    assert sorted(HANDLED) == ids
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
