@@ -6,6 +6,8 @@ In process, one run, Django's test client against a fresh database:
 - the organiser feed of 200 events and the public feed of 2,000 events, as served (the
   rendering is cached under the feed's ETag, so a request that follows no edit answers from
   the cache) and uncached (cache cleared before every request: the full build);
+- the feeds rebuilt after an edit (the feed's cached body gone, its entries' VEVENT blocks
+  still cached: only edited entries are serialised again);
 - a conditional request hitting the organiser feed's ETag (304).
 
 Each p50 in milliseconds and as a ratio to the baseline. Targets: 200-event feed p50
@@ -131,10 +133,19 @@ def main() -> None:
         cache.clear()
         get(url)
 
+    def rebuilt(url: str) -> None:
+        """The whole feed rebuilt, its entries' VEVENT blocks still cached: what the first
+        request after an edit of one event costs."""
+        etag = client.head(url)["ETag"].strip('"')
+        cache.delete(f"events:feed:{etag}")
+        get(url)
+
     baseline = measure(lambda: get(detail_url), repeat=REPEAT)
     organiser_cached = measure(lambda: get(organiser_url), repeat=REPEAT)
     organiser_cold = measure(lambda: uncached(organiser_url), repeat=max(3, REPEAT // 4))
+    organiser_rebuilt = measure(lambda: rebuilt(organiser_url), repeat=max(3, REPEAT // 4))
     public_cached = measure(lambda: get(public_url), repeat=REPEAT)
+    public_rebuilt = measure(lambda: rebuilt(public_url), repeat=max(3, REPEAT // 8), warmup=1)
     public_cold = measure(lambda: uncached(public_url), repeat=max(3, REPEAT // 8), warmup=1)
     not_modified = measure(
         lambda: get(organiser_url, expect=304, HTTP_IF_NONE_MATCH=etag), repeat=REPEAT
@@ -152,8 +163,10 @@ def main() -> None:
     for name, samples in (
         ("organiser_feed_200", organiser_cached),
         ("organiser_feed_200_uncached", organiser_cold),
+        ("organiser_feed_200_after_edit", organiser_rebuilt),
         ("public_feed_2000", public_cached),
         ("public_feed_2000_uncached", public_cold),
+        ("public_feed_2000_after_edit", public_rebuilt),
         ("organiser_feed_304", not_modified),
     ):
         report(f"{prefix}.{name}.p50_ms", p50(samples))

@@ -32,6 +32,8 @@ LINE = re.compile(r"^([A-Za-z0-9_.\-]+)=(.*)$")
 TARGETS: dict[str, tuple[str, float]] = {
     r"booking\.[a-z]+\.api_free_booking\.ratio_to_baseline": ("<=", 3.0),
     r"booking\..*server_errors": ("<=", 0.0),
+    r"feeds\.[a-z]+\.organiser_feed_200\.p50_ms": ("<=", 100.0),
+    r"feeds\.[a-z]+\.organiser_feed_304\.ratio_to_baseline": ("<=", 1.0),
 }
 
 

@@ -20,7 +20,7 @@ attachments (METHOD:PUBLISH) are stamped with the moment they are sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -89,6 +89,14 @@ def _vevent(entry: CalendarEntry, dtstamp: datetime | None) -> Event:
     return vevent
 
 
+def vevent_ical(entry: CalendarEntry, dtstamp: datetime | None = None) -> bytes:
+    """One entry serialised as a VEVENT (folded, CRLF): a block ``build_calendar`` joins.
+
+    Callers may memoise it by the entry's value (feeds do: only edited entries re-render).
+    """
+    return _vevent(entry, dtstamp).to_ical()
+
+
 def build_calendar(
     entries: Sequence[CalendarEntry],
     *,
@@ -97,17 +105,23 @@ def build_calendar(
     method: str | None = None,
     description: str = "",
     refresh: timedelta | None = None,
+    render: Callable[[Sequence[CalendarEntry]], list[bytes]] | None = None,
 ) -> bytes:
     """Serialise ``entries`` as one VCALENDAR (CRLF line ends, lines folded at 75 octets).
 
     ``method="PUBLISH"`` suits email attachments; feeds leave it out and pass
     ``dtstamp=None`` (each entry stamped with its LAST-MODIFIED) and ``refresh``, written as
     REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (what Outlook and Apple read).
+    ``render`` turns the entries into VEVENT blocks (default: ``vevent_ical`` each); a feed
+    passes a memoised one. VTIMEZONEs come first, one per zone used (UTC needs none).
     """
     if dtstamp is not None and dtstamp.tzinfo is None:
         raise ValueError("dtstamp needs a time zone.")
     if dtstamp is None and method:
         raise ValueError("A calendar with a METHOD needs a dtstamp.")
+    if refresh is not None and refresh <= timedelta(0):
+        raise ValueError("The refresh interval must be positive.")
+    blocks = render(entries) if render is not None else [vevent_ical(e, dtstamp) for e in entries]
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -120,21 +134,27 @@ def build_calendar(
         calendar.add("description", description)
         calendar.add("x-wr-caldesc", description)
     if refresh is not None:
-        if refresh <= timedelta(0):
-            raise ValueError("The refresh interval must be positive.")
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))
-    for entry in entries:
-        calendar.add_component(_vevent(entry, dtstamp))
-    if entries:
-        first = min(e.starts_at for e in entries).date() - timedelta(days=1)
-        last = max(e.ends_at for e in entries).date() + timedelta(days=1)
-        # VTIMEZONE rules covering every date used, even past 2037.
-        calendar.add_missing_timezones(first_date=first, last_date=max(last, first))
-    else:
-        # RFC 5545 wants at least one component: an empty feed carries the zone it would use.
-        calendar.add_component(Timezone.from_tzid(DEFAULT_TZID))
-    return calendar.to_ical()
+    for zone in _vtimezones(entries):
+        calendar.add_component(zone)
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):  # pragma: no cover - icalendar always ends a component so
+        raise ValueError("Unexpected calendar serialisation.")
+    return head[: -len(end)] + b"".join(blocks) + end
+
+
+def _vtimezones(entries: Sequence[CalendarEntry]) -> list[Timezone]:
+    """A VTIMEZONE per zone the entries use, with rules for exactly the dates they span, so
+    they are right for every date in the calendar, even past 2037. RFC 5545 wants at least one
+    component: an empty calendar carries the zone it would use."""
+    if not entries:
+        return [Timezone.from_tzid(DEFAULT_TZID)]
+    first = min(e.starts_at for e in entries).date() - timedelta(days=1)
+    last = max(e.ends_at for e in entries).date() + timedelta(days=1)
+    zones = sorted({e.timezone for e in entries} - {"UTC"})
+    return [Timezone.from_tzid(tzid, first_date=first, last_date=last) for tzid in zones]
 
 
 # --- "Add to calendar" links for web calendars ---------------------------------------------------

@@ -38,6 +38,32 @@ NO_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 # --- Which events a feed may show ------------------------------------------------------------
 
 
+# What a calendar entry reads of an event (``queries.calendar_entry_for``): feeds of thousands
+# of events load only these columns.
+ENTRY_FIELDS = (
+    "uid",
+    "slug",
+    "kind",
+    "title",
+    "summary",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue_name",
+    "venue_address",
+    "venue_postcode",
+    "online_url",
+    "region",
+    "status",
+    "published_at",
+    "sequence",
+    "last_modified",
+    "organiser__name",
+    "organiser__slug",
+    "organiser__updated_at",
+)
+
+
 def feed_events() -> QuerySet[Event]:
     """Events any feed may show: published, or cancelled after they were published."""
     return (
@@ -45,7 +71,8 @@ def feed_events() -> QuerySet[Event]:
             status__in=(EventStatus.PUBLISHED, EventStatus.CANCELLED), published_at__isnull=False
         )
         .select_related("organiser")
-        .prefetch_related("tags")
+        .only(*ENTRY_FIELDS)
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("pk", "name")))
         .order_by("starts_at", "id")
     )
 

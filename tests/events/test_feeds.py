@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -472,3 +473,20 @@ def test_organisation_page_links_its_feed(client):
 
     assert f'href="webcal://testserver/events/organisers/{organisation.slug}/feed.ics"' in content
     assert "Northshire breakfast" in content
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_feed_queries_do_not_grow_with_events(client, django_assert_num_queries, n):
+    organisation = make_organisation()
+    for i in range(n):
+        make_event(organisation=organisation, title=f"Breakfast {i}", tag_names=("care",))
+    organiser_url = reverse("organiser-events-feed", kwargs={"slug": organisation.slug})
+    cache.clear()
+
+    # The state aggregate, the events, their tags (the organiser feed: the organisation too).
+    with django_assert_num_queries(3):
+        public = client.get(PUBLIC)
+    with django_assert_num_queries(4):
+        organiser = client.get(organiser_url)
+
+    assert len(vevents(public.content)) == len(vevents(organiser.content)) == n
