@@ -217,6 +217,9 @@ def _queue(task_name: str) -> str:
         ("events.tasks.send_requested_refunds", "default"),
         ("events.tasks.release_expired_holds", "default"),
         ("api.tasks.deliver_webhook", "webhooks"),
+        ("api.webhooks.tasks.deliver_webhook", "webhooks"),
+        ("exchange.tasks.outbox_relay", "default"),
+        ("exchange.tasks.purge_outbox", "default"),
     ],
 )
 def test_tasks_are_routed_to_their_queue(task_name, queue):
