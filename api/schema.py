@@ -11,8 +11,10 @@ from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerFieldExtension,
 )
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object, is_list_serializer
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.mixins import ListModelMixin
 
 from api.authentication import ApiTokenAuthentication
 from api.serializers.common import ErrorSerializer
@@ -24,6 +26,24 @@ ERROR_DESCRIPTIONS = {
     404: "No such object, or you may not see it.",
     409: "The object's state does not allow this action.",
 }
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, except that a hand-written ``list`` (a summary such as the
+    trends grid, or a singleton such as the caller's calendar feed) answers what its
+    ``extend_schema`` names, not an array of it."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        if getattr(self.view, "action", None) == "list" and not isinstance(
+            self.view, ListModelMixin
+        ):
+            if serializer is None:
+                serializer = self.get_response_serializers()
+            if isinstance(serializer, dict) and serializer:
+                serializer = {str(code): s for code, s in serializer.items()}
+                serializer = serializer[min(serializer)]
+            return bool(is_list_serializer(serializer))
+        return bool(super()._is_list_view(serializer))
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

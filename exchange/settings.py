@@ -337,7 +337,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "api.filters.modified.ModifiedSinceFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttling.TokenRateThrottle",
