@@ -23,7 +23,7 @@ from events.models import (
     PitchApplication,
 )
 from exchange.models import Membership, Organisation, User
-from listings.enums import ListingStatus
+from listings.enums import ListingStatus, Visibility
 from listings.models import Listing
 from listings.queries import listings_visible_to, member_organisation_ids
 
@@ -109,10 +109,15 @@ def events_for_listing(listing: Listing, *, now: datetime, limit: int = 5) -> li
 
 
 def pitchable_listings(user: User | AnonymousUser) -> QuerySet[Listing]:
-    """Published listings of the person's organisations (what they may apply to pitch)."""
+    """Published public listings of the person's organisations (what they may pitch: an
+    accepted pitch puts the title on a public agenda)."""
     return (
         listings_visible_to(user)
-        .filter(organisation_id__in=member_organisation_ids(user), status=ListingStatus.PUBLISHED)
+        .filter(
+            organisation_id__in=member_organisation_ids(user),
+            status=ListingStatus.PUBLISHED,
+            visibility=Visibility.PUBLIC,
+        )
         .prefetch_related(None)
         .order_by("title", "id")
     )

@@ -29,7 +29,7 @@ from exchange.exceptions import InvalidTransition, PermissionDenied, ValidationE
 from exchange.models import Membership, User
 from exchange.notifications import notify
 from exchange.permissions import require_perm
-from listings.enums import ListingStatus
+from listings.enums import ListingStatus, Visibility
 from listings.models import Listing
 
 PITCH_EVENT_KINDS = frozenset({EventKind.BREAKFAST})
@@ -60,6 +60,11 @@ def pitch_application_create(
         raise PermissionDenied("You can only pitch your own organisation's listings.")
     if listing.status != ListingStatus.PUBLISHED:
         raise ValidationError({"listing": "Only published listings can be pitched."})
+    if listing.visibility != Visibility.PUBLIC:
+        # An accepted pitch puts the listing's title on a public agenda and in feeds.
+        raise ValidationError(
+            {"listing": "Only public listings can be pitched: the agenda is public."}
+        )
     pitch = pitch.strip()
     if not pitch:
         raise ValidationError({"pitch": "Say in a few sentences what you would pitch."})

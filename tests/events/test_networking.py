@@ -437,3 +437,17 @@ def test_colleague_can_accept_for_the_organisation(breakfast, attendees):
     accepted = services.meeting_request_accept(actor=colleague, meeting=meeting)
 
     assert accepted.accepted_by == colleague
+
+
+def test_private_listing_cannot_be_pitched(breakfast, supplier):
+    person, organisation, _ = supplier
+    private = make_listing(
+        organisation=organisation, author=person, title="Secret bins", visibility="members"
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.pitch_application_create(actor=person, event=breakfast, listing=private, pitch="P")
+    assert error.value.message_dict == {
+        "listing": ["Only public listings can be pitched: the agenda is public."]
+    }
+    assert PitchApplication.objects.count() == 0
