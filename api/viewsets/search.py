@@ -39,6 +39,11 @@ class SearchListMixin:
             return super().list(request, *args, **kwargs)  # type: ignore[misc]
         # Validate the filters exactly as the plain list does (400 on unknown values).
         self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        if "modified_since" in request.query_params:
+            # Ranked search is not a sync feed: say so rather than ignore the filter.
+            raise ValidationError(
+                {"modified_since": ["Not with q: sync through the plain list (without q)."]}
+            )
         ordering = request.query_params.get("ordering", "")
         if ordering not in SEARCH_ORDERINGS:
             raise ValidationError(

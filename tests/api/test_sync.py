@@ -73,6 +73,17 @@ def test_modified_since_invalid_is_400_naming_the_parameter(api_client, council,
     }
 
 
+def test_modified_since_with_search_is_400(api_client, council):
+    make_listing(organisation=council, title="Smart bins")
+
+    response = api_client.get("/api/v1/listings/", {"q": "bins", "modified_since": "2026-01-01"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "modified_since": ["Not with q: sync through the plain list (without q)."]
+    }
+
+
 def test_modified_since_is_ignored_on_a_detail_url(api_client, council):
     listing = make_listing(organisation=council)
     _age(listing, OLD)
