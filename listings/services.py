@@ -273,7 +273,7 @@ def listings_reindex(*, organisation_id: int | None = None, tag_id: int | None =
 # --- Saved searches and alerts ----------------------------------------------------------------
 
 # Partner webhooks for status changes (closing a listing is not an event partners subscribe to).
-TRANSITION_EVENTS = {
+TRANSITION_EVENTS: dict[str, str] = {
     ListingStatus.PUBLISHED: "listing.published",
     ListingStatus.ARCHIVED: "listing.archived",
 }
