@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from events import services as event_services
 from exchange.models import NeedArea
 from listings.models import Listing
 from matching.trends import TrendFilters, measures, trend_grid, trend_months, trending_areas
+from tests.factories.events import book, make_event, ticket
 from tests.factories.listings import make_listing
 from tests.factories.matching import needs
 from tests.matching.conftest import ym
@@ -179,3 +181,16 @@ def test_month_boundaries_are_london_time(db):
         ("waste-and-recycling", "2026-03"): 1,
         ("waste-and-recycling", "2026-04"): 1,
     }
+
+
+def test_bookings_of_an_event_linked_only_to_a_private_listing_count_for_those_who_see_it(seeded):
+    private = Listing.objects.get(title="Private bins")
+    event = make_event(organisation=seeded.supplier, title="Private showcase")
+    event_services.event_listing_link(actor=seeded.supplier_member, event=event, listing=private)
+    book(ticket(event), quantity=3)
+
+    public = cells(grid_for(AnonymousUser(), "bookings"))
+    shared = cells(grid_for(seeded.b_officer, "bookings"))
+
+    assert public == {("waste-and-recycling", ym(0)): 2, ("adult-social-care", ym(0)): 2}
+    assert shared == {("waste-and-recycling", ym(0)): 5, ("adult-social-care", ym(0)): 2}
