@@ -56,9 +56,13 @@ def parse_modified_since(raw: str) -> Any:
                 ]
             }
         )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
+    try:
+        if timezone.is_naive(value):
+            return timezone.make_aware(value, UTC)
+        # In UTC: PostgreSQL refuses offsets past ±15:59, which Python accepts.
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:  # e.g. 0001-01-01T00:00+01:00
+        raise ValidationError({PARAM: ["This date and time is out of range."]}) from exc
 
 
 class ModifiedSinceFilter(BaseFilterBackend):

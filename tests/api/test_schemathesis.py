@@ -27,7 +27,9 @@ BUDGET_SECONDS = float(os.environ.get("OIX_FUZZ_SECONDS", "300"))
 
 
 @pytest.fixture
-def fuzz_world(db, settings):
+def fuzz_world(transactional_db, settings):
+    # Real commits: on PostgreSQL one failed statement would otherwise abort the test's
+    # transaction and fail every later request too.
     """A member of a supplier with a token, and things to find: listings, an event, a pilot."""
     from exchange.services import api_token_create
     from listings import workflows

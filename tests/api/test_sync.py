@@ -73,6 +73,24 @@ def test_modified_since_invalid_is_400_naming_the_parameter(api_client, council,
     }
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("9419-12-06T01:08:17+20:45", []), ("0001-01-01T00:00:00+01:00", None)],
+)
+def test_modified_since_extreme_offsets_are_utc_or_400(api_client, council, value, expected):
+    make_listing(organisation=council)
+
+    response = api_client.get("/api/v1/listings/", {"modified_since": value})
+
+    if expected is None:
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"] == {
+            "modified_since": ["This date and time is out of range."]
+        }
+    else:
+        assert _ids(response) == expected
+
+
 def test_modified_since_with_search_is_400(api_client, council):
     make_listing(organisation=council, title="Smart bins")
 
