@@ -123,6 +123,10 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/waitlist/{id}/",
         "/api/v1/waitlist/{id}/accept/",
         "/api/v1/waitlist/{id}/leave/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
+        "/api/v1/webhooks/{id}/deliveries/",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_pk}/redeliver/",
     ]
     assert schema["components"]["securitySchemes"]["tokenAuth"] == {
         "type": "apiKey",
