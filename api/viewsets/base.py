@@ -40,6 +40,15 @@ class ReadWriteViewSet(ConditionalDetailMixin):
     def pagination_class(self, value: type[BasePagination] | None) -> None:
         self._pagination_override, self._pagination_overridden = value, True
 
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL cannot store or even compare text holding NUL; a lookup by such a slug
+        # would be a server error. Refuse it at the door, naming the parameter or field.
+        for where in (request.query_params, request.data):
+            name = _holding_nul(where)
+            if name is not None:
+                raise exceptions.ValidationError({name: ["Null characters are not allowed."]})
+
     write_serializers: dict[str, type[BaseSerializer[Any]]] = {}
     # OPTIONS and the browsable API describe another method's input through a cloned request
     # while ``action`` still names the page being shown ("list", "retrieve", "metadata").
@@ -58,3 +67,25 @@ class ReadWriteViewSet(ConditionalDetailMixin):
         if not isinstance(user, User):
             raise exceptions.NotAuthenticated()
         return user
+
+
+def _holding_nul(value: Any, name: str = "non_field_errors") -> str | None:
+    """The top-level name under which ``value`` holds a NUL character, if it does."""
+    if isinstance(value, str):
+        return name if "\x00" in value else None
+    if hasattr(value, "lists"):  # QueryDict: every value of every key
+        value = dict(value.lists())
+    if isinstance(value, dict):
+        for key, item in value.items():
+            top = str(key) if name == "non_field_errors" else name
+            if "\x00" in str(key):
+                return top.replace("\x00", "")
+            found = _holding_nul(item, top)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found = _holding_nul(item, name)
+            if found is not None:
+                return found
+    return None

@@ -213,3 +213,14 @@ def test_error_415_for_an_unsupported_media_type(client_as, council):
             "message": 'Unsupported media type "text/plain" in request.',
         }
     }
+
+
+def test_error_400_for_nul_characters_in_a_body_or_a_query(client_as, council):
+    client = client_as(add_member(council))
+
+    body = client.post("/api/v1/listings/", {"organisation": "a\x00b", "title": "T"})
+    query = client.get("/api/v1/listings/", {"tag": "bins\x00"})
+
+    assert (body.status_code, query.status_code) == (400, 400)
+    assert body.json()["error"]["fields"] == {"organisation": ["Null characters are not allowed."]}
+    assert query.json()["error"]["fields"] == {"tag": ["Null characters are not allowed."]}
