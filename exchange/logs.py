@@ -38,7 +38,7 @@ _SECRET_PARAM = re.compile(
 )
 _SECRET_ROUTE = re.compile(
     r"(/(?:invitations|saved-searches/unsubscribe|waitlist/offers|tickets|calendar)/)"
-    r"([^/\s?#'\"]+)"
+    r"([^/\s?#'\".]+)"  # a dot ends it: /calendar/<token>.ics keeps its extension
 )
 _LONG_SEGMENT = re.compile(r"(?<=/)([A-Za-z0-9_\-:]{24,})(?=[/?#.\s'\"]|$)")
 
