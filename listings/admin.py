@@ -53,8 +53,8 @@ class _ReadOnlyInline(admin.TabularInline):
 
 class PilotTransitionInline(_ReadOnlyInline):
     model = PilotTransition
-    fields = ["created_at", "from_status", "to_status", "actor", "organisation", "note"]
-    readonly_fields = fields
+    readonly_fields = ("created_at", "from_status", "to_status", "actor", "organisation", "note")
+    fields = readonly_fields
 
 
 class PilotMessageInline(_ReadOnlyInline):
@@ -133,8 +133,8 @@ class ShortlistItemInline(admin.TabularInline):
 
 class ShortlistEventInline(_ReadOnlyInline):
     model = ShortlistEvent
-    fields = ["created_at", "actor", "action", "listing", "detail"]
-    readonly_fields = fields
+    readonly_fields = ("created_at", "actor", "action", "listing", "detail")
+    fields = readonly_fields
 
 
 @admin.register(Shortlist)
