@@ -370,7 +370,7 @@ def test_feed_url_is_redacted_in_logs():
 
     RedactSecrets().filter(record)
 
-    assert record.getMessage() == "GET /calendar/AbCd… 200"
+    assert record.getMessage() == "GET /calendar/AbCd….ics 200"
 
 
 # --- Settings page ----------------------------------------------------------------------------
