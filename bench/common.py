@@ -29,6 +29,7 @@ def setup_django(label: str) -> str:
     os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 50)
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # eager tasks log a line each while seeding
     if os.environ.get("DATABASE_URL"):
         url = os.environ["DATABASE_URL"].rstrip("/")
         base, _, name = url.rpartition("/")
