@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from exchange.enums import RequestStatus
 from exchange.models import (
+    Invitation,
     JoinRequest,
     Membership,
     Need,
@@ -15,6 +16,7 @@ from exchange.models import (
     Organisation,
     User,
 )
+from exchange.permissions import ORG_MANAGE_MEMBERS, has_perm
 
 
 def membership_of(user: User | AnonymousUser, organisation: Organisation) -> Membership | None:
@@ -40,6 +42,44 @@ def has_pending_join_request(user: User | AnonymousUser, organisation: Organisat
             organisation=organisation, user_id=user.pk, status=RequestStatus.PENDING
         ).exists()
     )
+
+
+def can_see_members(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Who belongs to an organisation is shown to its members (and whoever manages them)."""
+    return membership_of(user, organisation) is not None or has_perm(
+        user, ORG_MANAGE_MEMBERS, organisation
+    )
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    """An organisation's memberships with their people, in the order they joined."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
+    """Every invitation an organisation sent (pending, accepted, withdrawn), newest first."""
+    return (
+        Invitation.objects.filter(organisation=organisation)
+        .select_related("organisation")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def join_requests_visible_to(
+    user: User | AnonymousUser, organisation: Organisation
+) -> QuerySet[JoinRequest]:
+    """Requests to join ``organisation``, newest first: all of them for those who manage its
+    members, the asker's own for anyone else (what the organisation page tells them)."""
+    requests = JoinRequest.objects.filter(organisation=organisation)
+    if not user.is_authenticated:
+        return requests.none()
+    if not has_perm(user, ORG_MANAGE_MEMBERS, organisation):
+        requests = requests.filter(user_id=user.pk)
+    return requests.select_related("user", "organisation").order_by("-created_at", "-pk")
 
 
 def organisations_for_api() -> QuerySet[Organisation]:

@@ -24,6 +24,7 @@ from listings.queries import (
     listing_search,
     listings_visible_to,
     similar_listings,
+    similar_to_draft,
 )
 
 STATUS_ACTIONS = {
@@ -55,8 +56,9 @@ def listing_browse(request: HttpRequest) -> HttpResponse:
 
 def listing_similar(request: HttpRequest) -> HttpResponse:
     """Fragment: up to 5 published listings like the title and summary being written."""
-    text = f"{request.GET.get('title', '')[:200]} {request.GET.get('summary', '')[:500]}"
-    similar = similar_listings(request.user, text) if len(text.strip()) >= 8 else []
+    similar = similar_to_draft(
+        request.user, title=request.GET.get("title", ""), summary=request.GET.get("summary", "")
+    )
     return render(request, "listings/_similar_hint.html", {"similar": similar})
 
 

@@ -24,6 +24,7 @@ from listings.queries.discovery import (
     new_matches,
     searchable_listings,
     similar_listings,
+    similar_to_draft,
 )
 from listings.queries.workflows import (
     CaseStudyFilters,
@@ -114,6 +115,7 @@ __all__ = [
     "shortlists_visible_to",
     "shortlists_with_items",
     "similar_listings",
+    "similar_to_draft",
     "tags_in_use",
     "visibility_filter",
     "visible_listing_ids",

@@ -468,6 +468,13 @@ def similar_listings(
     return [objects[pk] for pk in ordered if pk in objects]
 
 
+def similar_to_draft(user: User | AnonymousUser, *, title: str, summary: str) -> list[Listing]:
+    """The "someone may already offer this" hint while writing a listing: up to 5 published
+    listings like the title and summary so far (nothing until there are 8 characters)."""
+    text = f"{title[:200]} {summary[:500]}"
+    return similar_listings(user, text) if len(text.strip()) >= 8 else []
+
+
 def new_matches(
     user: User | AnonymousUser,
     params: SearchParams,
