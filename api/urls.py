@@ -8,6 +8,13 @@ from api.viewsets.demand import CoOwnerViewSet, InterestViewSet, ResponseViewSet
 from api.viewsets.events import BookingViewSet, EventViewSet, WaitlistViewSet
 from api.viewsets.feeds import CalendarFeedViewSet
 from api.viewsets.listings import ListingViewSet
+from api.viewsets.me import MeViewSet
+from api.viewsets.memberships import (
+    InvitationAcceptViewSet,
+    InvitationViewSet,
+    JoinRequestViewSet,
+    MemberViewSet,
+)
 from api.viewsets.networking import (
     MeetingRequestViewSet,
     MeetingSlotViewSet,
@@ -17,6 +24,7 @@ from api.viewsets.notifications import NotificationViewSet
 from api.viewsets.organisations import OrganisationViewSet
 from api.viewsets.pilots import PilotViewSet
 from api.viewsets.questions import FollowViewSet, QuestionViewSet
+from api.viewsets.recommendations import RecommendationViewSet
 from api.viewsets.saved_searches import SavedSearchViewSet
 from api.viewsets.shortlists import ShortlistViewSet
 from api.viewsets.taxonomy import NeedAreaViewSet, NeedViewSet, TagViewSet
@@ -62,10 +70,19 @@ router.register("calendar-feed", CalendarFeedViewSet, basename="calendar-feed")
 router.register("pitch-applications", PitchApplicationViewSet, basename="pitch-application")
 router.register("meeting-slots", MeetingSlotViewSet, basename="meeting-slot")
 router.register("meeting-requests", MeetingRequestViewSet, basename="meeting-request")
+# Accounts and organisations' people (issue 8): members, invitations, requests to join.
+ORGANISATION = r"organisations/(?P<slug>[^/.]+)"
+router.register(f"{ORGANISATION}/members", MemberViewSet, "organisation-member")
+router.register(f"{ORGANISATION}/invitations", InvitationViewSet, "organisation-invitation")
+router.register(f"{ORGANISATION}/join-requests", JoinRequestViewSet, "organisation-join-request")
+router.register("invitations", InvitationAcceptViewSet, basename="invitation")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+# A singleton: GET and PATCH on the collection's own URL, which a router does not route.
+me = MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 
 urlpatterns = [
     # Namespaced: the HTML pages already own names such as "listing-detail".
-    path("api/v1/", include((router.urls, "api"))),
+    path("api/v1/", include(([*router.urls, path("me/", me, name="me")], "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ answers the JSON 404, not the HTML page.

@@ -49,3 +49,13 @@ class OrganisationUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "description", "website", "region", "is_small"]
+
+
+class OrganisationCreateSerializer(serializers.ModelSerializer):
+    """``exchange.services.organisation_create``'s input; the creator becomes its admin."""
+
+    kind = OrganisationKindField()
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "description", "website", "region", "is_small"]

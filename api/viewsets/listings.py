@@ -5,8 +5,8 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,12 +21,13 @@ from api.serializers.listings import (
     ListingShareSerializer,
     ListingUpdateSerializer,
 )
+from api.serializers.matches import MatchedListingSerializer
 from api.viewsets.base import ReadWriteViewSet
 from api.viewsets.matches import MATCH_ACTIONS_PERMISSIONS, ListingMatchesMixin
 from api.viewsets.search import SearchListMixin
 from exchange.permissions import LISTING_CHANGE, LISTING_PUBLISH
 from listings.models import Listing
-from listings.queries import listings_for_api
+from listings.queries import listings_for_api, similar_to_draft
 from listings.services import (
     listing_archive,
     listing_close,
@@ -177,6 +178,32 @@ class ListingViewSet(
             organisations=serializer.validated_data["shared_with"],
         )
         return Response(self._represent(listing))
+
+    @extend_schema(
+        summary="Listings like the one you are writing (the hint on the listing form)",
+        description="Up to 5 published listings you may see whose words overlap the title and "
+        "summary so far, best first; empty until they hold 8 characters.",
+        parameters=[
+            OpenApiParameter("title", str, description="The title so far."),
+            OpenApiParameter("summary", str, description="The summary so far."),
+        ],
+        responses={200: MatchedListingSerializer(many=True), **error_responses(401)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def similar(self, request: Request) -> Response:
+        found = similar_to_draft(
+            request.user,
+            title=request.query_params.get("title", ""),
+            summary=request.query_params.get("summary", ""),
+        )
+        context = self.get_serializer_context()
+        return Response(MatchedListingSerializer(found, many=True, context=context).data)
 
     def _transition(self, service: Callable[..., Listing]) -> Response:
         listing = service(actor=self.actor, listing=self.get_object())

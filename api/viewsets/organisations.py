@@ -4,19 +4,24 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters.organisations import OrganisationFilterSet
 from api.permissions import ObjectPermissions
 from api.schema import error_responses
-from api.serializers.organisations import OrganisationSerializer, OrganisationUpdateSerializer
+from api.serializers.organisations import (
+    OrganisationCreateSerializer,
+    OrganisationSerializer,
+    OrganisationUpdateSerializer,
+)
 from api.viewsets.base import ReadWriteViewSet
+from api.viewsets.memberships import OrganisationLeaveMixin
 from exchange.models import Organisation
 from exchange.permissions import ORG_CHANGE
 from exchange.queries import organisations_for_api
-from exchange.services import organisation_update
+from exchange.services import organisation_create, organisation_update
 
 
 @extend_schema(tags=["organisations"])
@@ -29,6 +34,11 @@ from exchange.services import organisation_update
             **error_responses(404),
         },
     ),
+    create=extend_schema(
+        summary="Create an organisation; you become its first admin",
+        request=OrganisationCreateSerializer,
+        responses={201: OrganisationSerializer, **error_responses(400, 401)},
+    ),
     partial_update=extend_schema(
         summary="Change an organisation's details (its admins only)",
         request=OrganisationUpdateSerializer,
@@ -36,14 +46,19 @@ from exchange.services import organisation_update
     ),
 )
 class OrganisationViewSet(
+    OrganisationLeaveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     ReadWriteViewSet,
 ):
-    """Suppliers, councils, third-sector groups and other bodies. The slug never changes."""
+    """Suppliers, councils, third-sector groups and other bodies. The slug never changes.
 
-    http_method_names = ["get", "patch", "head", "options"]
+    Members, invitations and requests to join live under ``{slug}/`` (``api.viewsets.memberships``).
+    """
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_field = "slug"
     serializer_class = OrganisationSerializer
     permission_classes = [ObjectPermissions]
@@ -53,10 +68,22 @@ class OrganisationViewSet(
     cursor_pagination = True
     modified_fields = ("updated_at",)
     object_permissions = {"partial_update": (ORG_CHANGE,)}
-    write_serializers = {"partial_update": OrganisationUpdateSerializer}
+    write_serializers = {
+        "create": OrganisationCreateSerializer,
+        "partial_update": OrganisationUpdateSerializer,
+    }
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return organisations_for_api()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = organisation_create(actor=self.actor, **serializer.validated_data)
+        data = OrganisationSerializer(organisation, context=self.get_serializer_context()).data
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])}
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
