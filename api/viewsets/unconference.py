@@ -5,7 +5,7 @@ event (the grid; organisers run the scheduler and publish). Every write is a ser
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,6 +14,7 @@ from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from api.filters.unconference import RoomFilterSet, SessionFilterSet, SlotFilterSet
 from api.schema import error_responses
@@ -57,6 +58,49 @@ def _organiser_event_ids(user: Any, event_ids: set[int]) -> set[int]:
     )
 
 
+class _GridPartViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ReadWriteViewSet,
+):
+    """A room or a time slot of the grid: anyone who sees the event reads it; organisers add,
+    change and remove it, each through its one service (which checks who may)."""
+
+    serializer_class: type[BaseSerializer[Any]]  # what is read back
+    part: str  # the services' keyword for the object: "room", "slot"
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    # The services, as static methods: create(actor, **input), update(actor, <part>, **input),
+    # delete(actor, <part>).
+    create_part: Callable[..., Any]
+    update_part: Callable[..., Any]
+    delete_part: Callable[..., Any]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.write_serializers["create"](
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        part = self.create_part(actor=self.actor, **serializer.validated_data)
+        return Response(self.serializer_class(part).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.write_serializers["partial_update"](data=request.data)
+        serializer.is_valid(raise_exception=True)
+        part = self.update_part(
+            actor=self.actor, **{self.part: self.get_object()}, **serializer.validated_data
+        )
+        return Response(self.serializer_class(part).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.delete_part(actor=self.actor, **{self.part: self.get_object()})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 @extend_schema(tags=["unconference"])
 @extend_schema_view(
     list=extend_schema(summary="Rooms of unconferences you can see (filter by ?event=)"),
@@ -76,38 +120,17 @@ def _organiser_event_ids(user: Any, event_ids: set[int]) -> set[int]:
         responses={204: None, **error_responses(401, 403, 404, 409)},
     ),
 )
-class RoomViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ReadWriteViewSet,
-):
+class RoomViewSet(_GridPartViewSet):
     serializer_class = RoomSerializer
     write_serializers = {"create": RoomCreateSerializer, "partial_update": RoomUpdateSerializer}
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     filterset_class = RoomFilterSet
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    part = "room"
+    create_part = staticmethod(uc.room_create)
+    update_part = staticmethod(uc.room_update)
+    delete_part = staticmethod(uc.room_delete)
 
     def get_queryset(self) -> QuerySet[Room]:
         return queries.rooms_for_api(self.request.user)
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = RoomCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        room = uc.room_create(actor=self.actor, **serializer.validated_data)
-        return Response(RoomSerializer(room).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = RoomUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        room = uc.room_update(actor=self.actor, room=self.get_object(), **serializer.validated_data)
-        return Response(RoomSerializer(room).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        uc.room_delete(actor=self.actor, room=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["unconference"])
@@ -129,38 +152,17 @@ class RoomViewSet(
         responses={204: None, **error_responses(401, 403, 404, 409)},
     ),
 )
-class SlotViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ReadWriteViewSet,
-):
+class SlotViewSet(_GridPartViewSet):
     serializer_class = SlotSerializer
     write_serializers = {"create": SlotCreateSerializer, "partial_update": SlotUpdateSerializer}
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     filterset_class = SlotFilterSet
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    part = "slot"
+    create_part = staticmethod(uc.slot_create)
+    update_part = staticmethod(uc.slot_update)
+    delete_part = staticmethod(uc.slot_delete)
 
     def get_queryset(self) -> QuerySet[Slot]:
         return queries.slots_for_api(self.request.user)
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = SlotCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        slot = uc.slot_create(actor=self.actor, **serializer.validated_data)
-        return Response(SlotSerializer(slot).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = SlotUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        slot = uc.slot_update(actor=self.actor, slot=self.get_object(), **serializer.validated_data)
-        return Response(SlotSerializer(slot).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        uc.slot_delete(actor=self.actor, slot=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["unconference"])
