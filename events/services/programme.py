@@ -126,6 +126,9 @@ def _check_ticket_type(event: Event, ticket_type: TicketType) -> None:
         errors.update(rule_errors(ticket_type.rules))
     except ValueError as exc:
         errors["group_tiers"] = str(exc)
+    start, end = ticket_type.sales_start, ticket_type.sales_end
+    if start and end and end <= start:
+        errors["sales_end"] = "Sales must end after they start."
     if ticket_type.capacity > event.capacity:
         errors["capacity"] = f"The event has {event.capacity} seats in all."
     if ticket_type.sales_end and ticket_type.sales_end > event.ends_at:
