@@ -5,6 +5,11 @@ from rest_framework.routers import DefaultRouter
 from api.errors import NotFoundView
 from api.viewsets.case_studies import CaseStudyViewSet
 from api.viewsets.demand import CoOwnerViewSet, InterestViewSet, ResponseViewSet
+from api.viewsets.event_management import (
+    AgendaItemViewSet,
+    EventListingViewSet,
+    TicketTypeViewSet,
+)
 from api.viewsets.events import BookingViewSet, EventViewSet, WaitlistViewSet
 from api.viewsets.feeds import CalendarFeedViewSet
 from api.viewsets.listings import ListingViewSet
@@ -54,6 +59,10 @@ router.register("shortlists", ShortlistViewSet, basename="shortlist")
 router.register("pilots", PilotViewSet, basename="pilot")
 router.register("case-studies", CaseStudyViewSet, basename="case-study")
 router.register("events", EventViewSet, basename="event")
+# An event's parts, written by its organisers (issue 8).
+router.register(r"events/(?P<event_id>[0-9]+)/ticket-types", TicketTypeViewSet, "ticket-type")
+router.register(r"events/(?P<event_id>[0-9]+)/agenda", AgendaItemViewSet, "agenda-item")
+router.register(r"events/(?P<event_id>[0-9]+)/listings", EventListingViewSet, "event-listing")
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("waitlist", WaitlistViewSet, basename="waitlist-entry")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -8,6 +8,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from events.enums import EventKind
 from exchange.enums import OrganisationKind
 from listings.enums import ListingKind
 
@@ -17,7 +18,7 @@ def _enum_schema(choices: type[models.TextChoices]) -> dict[str, Any]:
     return {"type": "string", "enum": list(choices.values), "description": "\n".join(lines)}
 
 
-# Organisations and listings both have a "kind"; named enum components keep the two apart in
+# Organisations, listings and events all have a "kind"; named enum components keep them apart in
 # the OpenAPI document (spectacular would otherwise name them by hash, with a warning).
 @extend_schema_field(_enum_schema(OrganisationKind), component_name="OrganisationKindEnum")
 class OrganisationKindField(serializers.ChoiceField):
@@ -29,6 +30,12 @@ class OrganisationKindField(serializers.ChoiceField):
 class ListingKindField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=ListingKind.choices, **kwargs)
+
+
+@extend_schema_field(_enum_schema(EventKind), component_name="EventKindEnum")
+class EventKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=EventKind.choices, **kwargs)
 
 
 @extend_schema_field({"type": "string", "format": "uri", "readOnly": True})

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.serializers.common import PageUrlField
+from api.serializers.common import EventKindField, PageUrlField
 from api.serializers.organisations import OrganisationSummarySerializer
 from events.calendar import webcal_url
 from events.enums import BookingStatus, PaymentMethod
@@ -29,6 +29,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = [
+            "id",
             "uid",
             "starts_at",
             "ends_at",
@@ -96,6 +97,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail")
     page_url = PageUrlField()
+    kind = EventKindField(read_only=True)
     organiser = OrganisationSummarySerializer(read_only=True)
     tags: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True

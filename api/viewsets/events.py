@@ -31,6 +31,11 @@ from api.serializers.events import (
     WaitlistJoinSerializer,
 )
 from api.viewsets.base import ReadWriteViewSet
+from api.viewsets.event_management import (
+    EVENT_MANAGEMENT_PERMISSIONS,
+    EVENT_MANAGEMENT_SERIALIZERS,
+    EventManagementMixin,
+)
 from events import payments, queries, services
 from events.enums import EVENT_MANAGE, BookingStatus
 from events.models import Booking, Event, WaitlistEntry
@@ -51,8 +56,11 @@ class PaymentUnavailable(exceptions.APIException):
     ),
     retrieve=extend_schema(summary="One event, with its agenda and ticket types"),
 )
-class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWriteViewSet):
+class EventViewSet(
+    EventManagementMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWriteViewSet
+):
     serializer_class = EventSerializer
+    write_serializers = EVENT_MANAGEMENT_SERIALIZERS
     permission_classes = [ObjectPermissions]
     filterset_class = EventFilterSet
     ordering_fields = ["starts_at", "last_modified", "id"]
@@ -60,7 +68,11 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadWriteVi
     cursor_pagination = True
     # last_modified moves on significant changes (the calendar SEQUENCE); updated_at on any save.
     modified_fields = ("updated_at", "last_modified")
-    object_permissions = {"attendees": (EVENT_MANAGE,), "check_in": (EVENT_MANAGE,)}
+    object_permissions = {
+        **EVENT_MANAGEMENT_PERMISSIONS,
+        "attendees": (EVENT_MANAGE,),
+        "check_in": (EVENT_MANAGE,),
+    }
 
     def get_queryset(self) -> QuerySet[Event]:
         return queries.events_for_api(self.request.user)
