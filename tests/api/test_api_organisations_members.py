@@ -404,6 +404,18 @@ def test_admin_invites_someone(client_as, org, mailoutbox, django_capture_on_com
     assert [m.to for m in mailoutbox] == [["cleo@example.org"]]
 
 
+def test_a_retried_invitation_with_its_idempotency_key_is_replayed_not_sent_twice(client_as, org):
+    client = client_as(org.admin)
+    send = {"email": "cleo@example.org"}
+
+    first = client.post(_invitations_url(org), send, format="json", HTTP_IDEMPOTENCY_KEY="inv-1")
+    retry = client.post(_invitations_url(org), send, format="json", HTTP_IDEMPOTENCY_KEY="inv-1")
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert (retry.json(), retry["Idempotent-Replayed"]) == (first.json(), "true")
+    assert _invitation_state(org.council) == [("cleo@example.org", "pending")]
+
+
 def test_invitation_role_defaults_to_member(client_as, org):
     response = client_as(org.admin).post(
         _invitations_url(org), {"email": "cleo@example.org"}, format="json"
