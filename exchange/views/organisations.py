@@ -26,7 +26,7 @@ from exchange.forms import (
 )
 from exchange.models import Invitation, JoinRequest, Membership, Organisation
 from exchange.permissions import ORG_CHANGE, ORG_MANAGE_MEMBERS, has_perm
-from exchange.queries import has_pending_join_request, membership_of
+from exchange.queries import can_see_members, has_pending_join_request, membership_of
 from exchange.typing import AuthenticatedHttpRequest
 from exchange.views.common import (
     error_text,
@@ -206,9 +206,9 @@ def _members_post(
 @login_required
 def organisation_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    can_manage = has_perm(request.user, ORG_MANAGE_MEMBERS, organisation)
-    if not can_manage and membership_of(request.user, organisation) is None:
+    if not can_see_members(request.user, organisation):
         raise PermissionDenied("Only members can see who belongs to this organisation.")
+    can_manage = has_perm(request.user, ORG_MANAGE_MEMBERS, organisation)
     invite_form = InvitationForm()
     if request.method == "POST":
         if not can_manage:
