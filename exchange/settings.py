@@ -376,7 +376,7 @@ INVITATION_MAX_AGE = timedelta(days=14)
 # Relevance ranking scores at most this many matches (the newest); the rest follow by date.
 SEARCH_CANDIDATE_CAP = int(os.environ.get("SEARCH_CANDIDATE_CAP", "500"))
 # Above this many raw matches, totals and facet counts come from an even sample ("about").
-SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
+SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "2000"))
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -149,8 +149,8 @@ class SqliteBackend:
     )
     drop_sql = ("DROP TABLE IF EXISTS listing_fts",)
 
-    def match_sql(self, query: ParsedQuery, sample_step: int = 1) -> tuple[str, list[object]]:
-        return self._match(self.expression(query), sample_step)
+    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
+        return self._match(self.expression(query))
 
     def any_word_sql(self, words: Sequence[str]) -> tuple[str, list[object]]:
         return self._match(self.any_expression(words))
@@ -161,13 +161,23 @@ class SqliteBackend:
             return sql + " AND rowid %% %s = 0", [expression, sample_step]
         return sql, [expression]
 
-    def count(self, query: ParsedQuery) -> int:
+    def count(self, query: ParsedQuery, cap: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM listing_fts WHERE listing_fts MATCH %s",
-                [self.expression(query)],
+                "SELECT count(*) FROM (SELECT 1 FROM listing_fts WHERE listing_fts MATCH %s "
+                "LIMIT %s)",
+                [self.expression(query), cap],
             )
             return int(cursor.fetchone()[0])
+
+    def id_list_sql(self, ids: Sequence[int]) -> tuple[str, list[object]]:
+        return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
+
+    def sample_ids(self, query: ParsedQuery, step: int) -> list[int]:
+        sql, params = self._match(self.expression(query), step)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)  # type: ignore[arg-type]
+            return [int(row[0]) for row in cursor.fetchall()]
 
     def any_expression(self, words: Sequence[str]) -> str:
         return " OR ".join(f'"{w}"' for w in words)
@@ -228,25 +238,39 @@ class PostgresBackend:
     )
     drop_sql = ("DROP TABLE IF EXISTS listing_search",)
 
-    def match_sql(self, query: ParsedQuery, sample_step: int = 1) -> tuple[str, list[object]]:
-        return self._match(self.expression(query), sample_step)
+    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
+        return self._match(self.expression(query))
 
     def any_word_sql(self, words: Sequence[str]) -> tuple[str, list[object]]:
         return self._match(self.any_expression(words))
 
-    def _match(self, expression: str, sample_step: int = 1) -> tuple[str, list[object]]:
+    def _match(self, expression: str) -> tuple[str, list[object]]:
         sql = "SELECT listing_id FROM listing_search WHERE document @@ to_tsquery('english', %s)"
-        if sample_step > 1:
-            return sql + " AND listing_id %% %s = 0", [expression, sample_step]
         return sql, [expression]
 
-    def count(self, query: ParsedQuery) -> int:
+    def count(self, query: ParsedQuery, cap: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM listing_search WHERE document @@ to_tsquery('english', %s)",
-                [self.expression(query)],
+                "SELECT count(*) FROM (SELECT 1 FROM listing_search "
+                "WHERE document @@ to_tsquery('english', %s) LIMIT %s) AS head",
+                [self.expression(query), cap],
             )
             return int(cursor.fetchone()[0])
+
+    def id_list_sql(self, ids: Sequence[int]) -> tuple[str, list[object]]:
+        return "SELECT unnest(%s::bigint[])", [list(ids)]
+
+    def sample_ids(self, query: ParsedQuery, step: int) -> list[int]:
+        # The same ids as "listing_id % step = 0", probed by primary key: the planner would
+        # otherwise test the (costly) match on every row before the (cheap) modulus.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT listing_id FROM listing_search WHERE listing_id = ANY(ARRAY("
+                "SELECT generate_series(0, (SELECT max(listing_id) FROM listing_search), %s)"
+                ")) AND document @@ to_tsquery('english', %s)",
+                [step, self.expression(query)],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
 
     def any_expression(self, words: Sequence[str]) -> str:
         return " | ".join(f"'{w}'" for w in words)
@@ -338,13 +362,9 @@ def rebuild_index(batch: int = 2000) -> int:
     return len(ids)
 
 
-def matching_ids(query: ParsedQuery, sample_step: int = 1) -> RawSQL:
-    """A subquery of the ids of listings matching ``query``, for ``pk__in``.
-
-    With ``sample_step`` n > 1, only ids divisible by n: a cheap, even 1-in-n sample taken
-    inside the index, for estimating counts over very large match sets.
-    """
-    sql, params = backend().match_sql(query, sample_step)
+def matching_ids(query: ParsedQuery) -> RawSQL:
+    """A subquery of the ids of listings matching ``query``, for ``pk__in``."""
+    sql, params = backend().match_sql(query)
     return RawSQL(sql, params)  # noqa: S611  (constant SQL; user text travels as a parameter)
 
 
@@ -356,9 +376,23 @@ def newest_match_ids(query: ParsedQuery, *, limit: int) -> list[int]:
         return [int(row[0]) for row in cursor.fetchall()]
 
 
-def match_count(query: ParsedQuery) -> int:
-    """How many listings of any status or visibility match: sizes the work, never shown."""
-    return backend().count(query)
+def match_count(query: ParsedQuery, *, cap: int) -> int:
+    """How many listings of any status or visibility match, counting no further than ``cap``:
+    sizes the work, never shown."""
+    return backend().count(query, cap)
+
+
+def id_list(ids: Sequence[int]) -> RawSQL:
+    """A subquery of these ids for ``pk__in``, sent as one parameter: thousands of ids as
+    thousands of parameters cost more to prepare than the query costs to run."""
+    sql, params = backend().id_list_sql(ids)
+    return RawSQL(sql, params)  # noqa: S611  (constant SQL; the ids travel as a parameter)
+
+
+def sample_match_ids(query: ParsedQuery, step: int) -> list[int]:
+    """The matching ids divisible by ``step`` (any status or visibility): an even 1-in-n
+    sample for estimating counts over very large match sets."""
+    return backend().sample_ids(query, step)
 
 
 def matching_any_ids(words: Sequence[str]) -> RawSQL:

@@ -7,20 +7,21 @@ and the API, so all of them mean the same thing by the same URL.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from itertools import chain
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Mod
 
 from exchange.enums import OrganisationKind, Region
-from exchange.models import Need, NeedArea, Tag, User
+from exchange.models import Need, Tag, User
 from listings import search
 from listings.enums import ListingKind, ListingStatus, PriceModel
 from listings.models import Listing
@@ -108,7 +109,8 @@ class SearchResult:
     ranked: bool  # ordered by relevance
     capped: bool  # more matches than were ranked; the rest follow by date
     words: list[str]
-    approximate: bool = False  # total and facet counts estimated from an even sample
+    approximate: bool = False  # the total is estimated from an even sample
+    facets_approximate: bool = False  # facet counts (but the selected values') are estimated
 
     @property
     def listings(self) -> list[Listing]:
@@ -153,29 +155,35 @@ def apply_filters(
     return qs
 
 
-def _matching(
-    qs: QuerySet[Listing], parsed: search.ParsedQuery, sample_step: int = 1
-) -> QuerySet[Listing]:
-    if parsed.is_empty:
-        if sample_step > 1:
-            return qs.alias(sample=Mod("id", sample_step)).filter(sample=0)
-        return qs
-    return qs.filter(pk__in=search.matching_ids(parsed, sample_step))
+def _matching(qs: QuerySet[Listing], parsed: search.ParsedQuery) -> QuerySet[Listing]:
+    return qs if parsed.is_empty else qs.filter(pk__in=search.matching_ids(parsed))
 
 
 def sample_step(parsed: search.ParsedQuery) -> int:
     """1 when counting every match is cheap; else n for an even 1-in-n sample.
 
-    Sized from the raw index (any status or visibility), which is cheap to count; it only
-    decides how to count, never what anyone sees.
+    The raw index (any status or visibility) is counted only as far as
+    ``SEARCH_EXACT_LIMIT``; past it, n is sized from the whole index so that a sample holds
+    about that many ids at most. It decides how to count, never what anyone sees.
     """
     limit = settings.SEARCH_EXACT_LIMIT
-    raw = (
-        Listing.objects.filter(status=ListingStatus.PUBLISHED).count()
-        if parsed.is_empty
-        else search.match_count(parsed)
-    )
-    return 1 if raw <= limit else -(-raw // limit)
+    if parsed.is_empty:
+        raw = Listing.objects.filter(status=ListingStatus.PUBLISHED).order_by()[: limit + 1].count()
+    else:
+        raw = search.match_count(parsed, cap=limit + 1)
+    return 1 if raw <= limit else -(-Listing.objects.count() // limit)
+
+
+def _sample_ids(parsed: search.ParsedQuery, step: int) -> list[int]:
+    """Matching ids divisible by ``step`` (visibility is applied by the caller)."""
+    if parsed.is_empty:
+        return list(
+            Listing.objects.filter(status=ListingStatus.PUBLISHED)
+            .alias(sample=Mod("id", step))
+            .filter(sample=0)
+            .values_list("pk", flat=True)
+        )
+    return search.sample_match_ids(parsed, step)
 
 
 def _about(n: int) -> int:
@@ -199,10 +207,11 @@ def listing_search(
     With a query and relevance order, the newest ``SEARCH_CANDIDATE_CAP`` matches that pass
     the filters are ranked (title strongest); matches beyond the cap follow by date.
 
-    Above ``SEARCH_EXACT_LIMIT`` raw matches, the total and the facet counts are estimated
-    from an even 1-in-n sample taken inside the index (``approximate``); the results
-    themselves are never sampled, and whenever the filters leave fewer matches than the
-    candidate cap everything is counted exactly.
+    Above ``SEARCH_EXACT_LIMIT`` raw matches, the facet counts and the total are estimated
+    from an even 1-in-n sample taken inside the index (``facets_approximate``,
+    ``approximate``); the results themselves are never sampled, and whenever the filters
+    leave fewer matches than the candidate cap the total (and so each selected facet value)
+    is counted exactly.
     """
     parsed = search.parse_query(params.q)
     visible = searchable_listings(user)
@@ -212,17 +221,21 @@ def listing_search(
     filtered = apply_filters(base, params)
     newest = filtered.order_by("-published_at", "-id")
     ranked = not parsed.is_empty and params.sort == "relevance"
+    # What the facets and an estimated total count: every match, or an even sample of them.
+    counted = (
+        base if step == 1 else visible.filter(pk__in=search.id_list(_sample_ids(parsed, step)))
+    )
+    data = _facet_data(counted) if with_facets or step > 1 else None
     candidates: list[int] = []
+    exact = step == 1
     if ranked or step > 1:
         candidates = _newest_candidates(parsed, visible, filtered, params, cap, step)
-        if len(candidates) < cap:
-            step = 1  # the filters leave few matches: count them all exactly
-    sample_base = visible
-    if step == 1:
+        exact = exact or len(candidates) < cap  # the filters leave few: count them exactly
+    if exact:
         total = filtered.count()
     else:
-        sample_base = _matching(visible, parsed, step)
-        total = max(_about(apply_filters(sample_base, params).count() * step), len(candidates))
+        sampled = len(data.grouped(params)[0]) if data else 0
+        total = max(_about(sampled * step), len(candidates))
     capped = False
     if ranked:
         ranked_ids = search.rank(parsed, candidates)
@@ -238,8 +251,8 @@ def listing_search(
         paginator.count = total  # already counted: spare the paginator a second COUNT(*)
         page = paginator.get_page(page_number)
     facets = {}
-    if with_facets:
-        facets = search_facets(base if step == 1 else sample_base, params, scale=step)
+    if with_facets and data is not None:
+        facets = search_facets(data, params, scale=step, exact_total=total if exact else None)
     return SearchResult(
         params=params,
         total=total,
@@ -248,7 +261,8 @@ def listing_search(
         ranked=ranked,
         capped=capped,
         words=parsed.highlight_words(),
-        approximate=step > 1,
+        approximate=not exact,
+        facets_approximate=step > 1,
     )
 
 
@@ -296,18 +310,24 @@ class RankedIds:
 
 
 def _labelled(
-    counts: dict[str, int],
+    counts: Counter[str],
     labels: dict[str, str],
     selected: str,
     *,
     limit: int | None = None,
     scale: int = 1,
+    selected_count: int | None = None,
 ) -> list[FacetValue]:
+    if selected and selected_count is not None:
+        counts[selected] = selected_count  # known exactly: the total of the search itself
+        scale_of = {selected: 1}
+    else:
+        scale_of = {}
     items = [
         FacetValue(
             value=v,
             label=labels.get(v, v),
-            count=_about(n * scale) if scale > 1 else n,
+            count=_about(n * scale_of.get(v, scale)) if scale_of.get(v, scale) > 1 else n,
             selected=v == selected,
         )
         for v, n in counts.items()
@@ -321,129 +341,173 @@ def _labelled(
     return items
 
 
-def _column_facets(
-    base: QuerySet[Listing], params: SearchParams, names: list[str], scale: int = 1
-) -> dict[str, list[FacetValue]]:
-    """Facets stored on the listing row (kind, organisation kind, region, price).
+class _FacetRow(NamedTuple):
+    """What the filters and facets look at, for one listing."""
 
-    Facets whose own filter is inactive share one grouped query over the fully filtered set;
-    an active one gets its own query without its filter, so it shows the alternatives.
+    kind: str
+    organisation_kind: str
+    organisation: str
+    region: str
+    price: str  # "free" or "paid"
+    need_area: frozenset[str]  # slugs
+    need: frozenset[str]
+    tag: frozenset[str]
+
+    def failing(self, params: SearchParams) -> tuple[str, ...]:
+        """The active filters this row fails (``apply_filters``' rules, in memory)."""
+        failed = [
+            name
+            for name in ("kind", "organisation_kind", "organisation", "region", "price")
+            if getattr(params, name) and getattr(self, name) != getattr(params, name)
+        ]
+        failed += [
+            name
+            for name in ("need_area", "need", "tag")
+            if getattr(params, name) and getattr(params, name) not in getattr(self, name)
+        ]
+        return tuple(failed)
+
+
+@dataclass
+class _FacetData:
+    rows: list[_FacetRow]
+    labels: dict[str, dict[str, str]]  # facet → slug → label
+    area_of_need: dict[str, str]  # need slug → its area's slug
+    _grouped: tuple[list[_FacetRow], dict[str, list[_FacetRow]]] | None = None
+
+    def grouped(self, params: SearchParams) -> tuple[list[_FacetRow], dict[str, list[_FacetRow]]]:
+        """``_group_by_failed_filter`` of the rows, worked out once per search."""
+        if self._grouped is None:
+            self._grouped = _group_by_failed_filter(self.rows, params)
+        return self._grouped
+
+
+def _facet_data(listings: QuerySet[Listing]) -> _FacetData:
+    """Everything the facets count, for each of ``listings``, in three queries.
+
+    Counting in memory over the (at most about ``SEARCH_EXACT_LIMIT``) counted listings costs
+    three reads instead of a grouped query per facet, each of which would run the text match
+    again.
     """
-    columns = {
-        "kind": "kind",
-        "organisation_kind": "organisation__kind",
-        "region": "region",
-        "price": "price_model",
-    }
-    labels = {
-        "kind": dict(ListingKind.choices),
-        "organisation_kind": dict(OrganisationKind.choices),
-        "region": dict(Region.choices),
-        "price": PRICE_LABELS,
-    }
-    counts: dict[str, Counter[str]] = {name: Counter() for name in names}
-
-    def add(qs: QuerySet[Listing], wanted: list[str]) -> None:
-        rows = qs.order_by().values(*[columns[n] for n in wanted]).annotate(n=Count("id"))
-        for row in rows:
-            for name in wanted:
-                value = row[columns[name]]
-                if name == "price":
-                    value = "free" if value == PriceModel.FREE else "paid"
-                counts[name][value] += row["n"]
-
-    inactive = [n for n in names if not getattr(params, n)]
-    if inactive:
-        add(apply_filters(base, params), inactive)
-    for name in names:
-        if getattr(params, name):
-            add(apply_filters(base, params, skip=name), [name])
-    return {
-        name: _labelled(dict(counts[name]), labels[name], getattr(params, name), scale=scale)
-        for name in names
-    }
-
-
-def _relation_facet(
-    qs: QuerySet[Listing],
-    field: str,
-    labels_of: Callable[[list[int]], dict[int, tuple[str, str]]],
-    selected: str,
-    *,
-    limit: int | None,
-    distinct: bool = False,
-    scale: int = 1,
-) -> list[FacetValue]:
-    """Count listings per related id, starting from the listings (a join, not IN-probing).
-
-    ``labels_of`` turns the ids into (slug, name) with one small query.
-    """
-    rows = (
-        qs.order_by()
-        .filter(**{f"{field}__isnull": False})
-        .values_list(field)
-        .annotate(n=Count("pk", distinct=distinct))
+    columns = list(
+        listings.order_by().values_list(
+            "pk", "kind", "organisation__kind", "organisation__slug", "region", "price_model"
+        )
     )
-    counts = dict(rows)
-    labels = labels_of(list(counts))
-    by_slug = {labels[i][0]: n for i, n in counts.items() if i in labels}
-    names = dict(labels.values())
-    return _labelled(by_slug, names, selected, limit=limit, scale=scale)
+    ids = [row[0] for row in columns]
+    related: dict[str, dict[int, set[str]]] = {
+        "need_area": defaultdict(set),
+        "need": defaultdict(set),
+        "tag": defaultdict(set),
+    }
+    labels: dict[str, dict[str, str]] = {name: {} for name in FACET_NAMES}
+    area_of_need: dict[str, str] = {}
+    if ids:
+        # Ids only from the link tables; names from the (small) vocabularies they point at.
+        need_links = list(
+            Listing.needs.through.objects.filter(listing_id__in=search.id_list(ids)).values_list(
+                "listing_id", "need_id"
+            )
+        )
+        needs = {
+            pk: (slug, name, area_slug, area_name)
+            for pk, slug, name, area_slug, area_name in Need.objects.filter(
+                pk__in={need_id for _, need_id in need_links}
+            ).values_list("pk", "slug", "name", "area__slug", "area__name")
+        }
+        for listing_id, need_id in need_links:
+            slug, name, area_slug, area_name = needs[need_id]
+            related["need"][listing_id].add(slug)
+            related["need_area"][listing_id].add(area_slug)
+            labels["need"][slug] = name
+            labels["need_area"][area_slug] = area_name
+            area_of_need[slug] = area_slug
+        tag_links = list(
+            Listing.tags.through.objects.filter(listing_id__in=search.id_list(ids)).values_list(
+                "listing_id", "tag_id"
+            )
+        )
+        tags = {
+            pk: (slug, name)
+            for pk, slug, name in Tag.objects.filter(
+                pk__in={tag_id for _, tag_id in tag_links}
+            ).values_list("pk", "slug", "name")
+        }
+        for listing_id, tag_id in tag_links:
+            slug, name = tags[tag_id]
+            related["tag"][listing_id].add(slug)
+            labels["tag"][slug] = name
+    labels["kind"] = dict(ListingKind.choices)
+    labels["organisation_kind"] = dict(OrganisationKind.choices)
+    labels["region"] = dict(Region.choices)
+    labels["price"] = PRICE_LABELS
+    rows = [
+        _FacetRow(
+            kind=kind,
+            organisation_kind=organisation_kind,
+            organisation=organisation,
+            region=region,
+            price="free" if price_model == PriceModel.FREE else "paid",
+            need_area=frozenset(related["need_area"].get(pk, ())),
+            need=frozenset(related["need"].get(pk, ())),
+            tag=frozenset(related["tag"].get(pk, ())),
+        )
+        for pk, kind, organisation_kind, organisation, region, price_model in columns
+    ]
+    return _FacetData(rows, labels, area_of_need)
 
 
-def _need_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
-    return {n.pk: (n.slug, n.name) for n in Need.objects.filter(pk__in=ids).only("slug", "name")}
+FACET_LIMITS = {"need": TOP_NEEDS, "tag": TOP_TAGS}
+SET_FACETS = frozenset({"need_area", "need", "tag"})  # a listing has several
 
 
-def _area_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
-    return {a.pk: (a.slug, a.name) for a in NeedArea.objects.filter(pk__in=ids)}
-
-
-def _tag_labels(ids: list[int]) -> dict[int, tuple[str, str]]:
-    return {t.pk: (t.slug, t.name) for t in Tag.objects.filter(pk__in=ids).only("slug", "name")}
+def _group_by_failed_filter(
+    rows: list[_FacetRow], params: SearchParams
+) -> tuple[list[_FacetRow], dict[str, list[_FacetRow]]]:
+    """The rows passing every active filter, and per filter the rows failing only that one
+    (a facet counts both: its alternatives are what its own filter would let in)."""
+    passing: list[_FacetRow] = []
+    failing_only: dict[str, list[_FacetRow]] = defaultdict(list)
+    for row in rows:
+        failed = row.failing(params)
+        if not failed:
+            passing.append(row)
+        elif len(failed) == 1:
+            failing_only[failed[0]].append(row)
+    return passing, failing_only
 
 
 def search_facets(
-    base: QuerySet[Listing], params: SearchParams, *, scale: int = 1
+    data: _FacetData, params: SearchParams, *, scale: int = 1, exact_total: int | None = None
 ) -> dict[str, list[FacetValue]]:
-    """Counts per facet value over the matches, honouring the other active filters.
+    """Counts per facet value over the counted listings, honouring the other active filters.
 
-    ``base`` may be an even 1-in-``scale`` sample of the matches; counts are then scaled.
+    The counted listings may be an even 1-in-``scale`` sample of the matches; counts are then
+    scaled, except a selected value's when ``exact_total`` (the search's exact total) says it.
     """
-    facets = _column_facets(
-        base, params, ["kind", "organisation_kind", "region", "price"], scale=scale
-    )
-    facets["need_area"] = _relation_facet(
-        apply_filters(base, params, skip="need_area"),
-        "needs__area",
-        _area_labels,
-        params.need_area,
-        limit=None,
-        distinct=True,
-        scale=scale,
-    )
-    facets["need"] = _relation_facet(
-        apply_filters(base, params, skip="need"),
-        "needs",
-        _need_labels,
-        params.need,
-        limit=None if params.need_area else TOP_NEEDS,
-        scale=scale,
-    )
-    if params.need_area:  # within a chosen area, offer only that area's needs (a handful)
-        in_area = set(
-            Need.objects.filter(area__slug=params.need_area).values_list("slug", flat=True)
+    passing, failing_only = data.grouped(params)
+    facets = {}
+    for name in FACET_NAMES:
+        rows = (*passing, *failing_only.get(name, ()))
+        values = (getattr(row, name) for row in rows)
+        counts = Counter(chain.from_iterable(values) if name in SET_FACETS else values)
+        limit = FACET_LIMITS.get(name)
+        if name == "need" and params.need_area:
+            # Within a chosen area, offer only that area's needs (a handful), all of them.
+            limit = None
+            for need in list(counts):
+                if data.area_of_need.get(need) != params.need_area and need != params.need:
+                    del counts[need]
+        selected = getattr(params, name)
+        facets[name] = _labelled(
+            counts,
+            data.labels[name],
+            selected,
+            limit=limit,
+            scale=scale,
+            selected_count=exact_total if scale > 1 else None,
         )
-        facets["need"] = [f for f in facets["need"] if f.value in in_area or f.selected]
-    facets["tag"] = _relation_facet(
-        apply_filters(base, params, skip="tag"),
-        "tags",
-        _tag_labels,
-        params.tag,
-        limit=TOP_TAGS,
-        scale=scale,
-    )
-    return {name: facets[name] for name in FACET_NAMES}
+    return facets
 
 
 def similar_listings(
