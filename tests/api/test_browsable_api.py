@@ -83,4 +83,5 @@ def test_api_root_lists_the_resources(api_client):
         "meeting-slots": "http://testserver/api/v1/meeting-slots/",
         "meeting-requests": "http://testserver/api/v1/meeting-requests/",
         "webhooks": "http://testserver/api/v1/webhooks/",
+        "recommendations": "http://testserver/api/v1/recommendations/",
     }
