@@ -11,6 +11,7 @@ but do not organise is 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -182,6 +183,47 @@ class EventPartViewSet(ReadWriteViewSet):
         return Response(serializer_class(fresh, context=self.get_serializer_context()).data, code)
 
 
+class EventRowViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    EventPartViewSet,
+):
+    """Ticket types and agenda items: organisers add, change and remove them, each through
+    its one service (which checks who may and what is allowed)."""
+
+    part: str  # the services' keyword for the row: "ticket_type", "item"
+    # The services, as static methods: create(actor, event, **input),
+    # update(actor, <part>, **input), delete(actor, <part>).
+    create_row: Callable[..., Any]
+    update_row: Callable[..., Any]
+    delete_row: Callable[..., Any]
+
+    @staticmethod
+    def _arguments(serializer: BaseSerializer[Any]) -> dict[str, Any]:
+        to_arguments = getattr(serializer, "service_arguments", None)
+        return to_arguments() if to_arguments else dict(serializer.validated_data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.write_serializers["create"](data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = self.create_row(actor=self.actor, event=self.event, **self._arguments(serializer))
+        return self.answer(row, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        serializer = self.write_serializers["partial_update"](data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        row = self.update_row(actor=self.actor, **{self.part: row}, **self._arguments(serializer))
+        return self.answer(row)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.delete_row(actor=self.actor, **{self.part: self.get_object()})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 @extend_schema(tags=["events"], parameters=[_EVENT_ID])
 @extend_schema_view(
     list=extend_schema(summary="An event's ticket types, with prices now and seats left"),
@@ -202,14 +244,7 @@ class EventPartViewSet(ReadWriteViewSet):
         responses={204: None, **error_responses(401, 403, 404, 409)},
     ),
 )
-class TicketTypeViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    EventPartViewSet,
-):
+class TicketTypeViewSet(EventRowViewSet):
     serializer_class = TicketTypeSerializer
     write_serializers = {
         "create": TicketTypeWriteSerializer,
@@ -217,6 +252,10 @@ class TicketTypeViewSet(
     }
     # A ticket type has no timestamp of its own; every change of one moves the event's.
     modified_fields = ("event_last_modified",)
+    part = "ticket_type"
+    create_row = staticmethod(services.ticket_type_create)
+    update_row = staticmethod(services.ticket_type_update)
+    delete_row = staticmethod(services.ticket_type_delete)
 
     def get_queryset(self) -> QuerySet[TicketType]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no event
@@ -230,27 +269,6 @@ class TicketTypeViewSet(
         if not getattr(self, "swagger_fake_view", False):
             context["seat_use"] = queries.seat_use_for([self.event.pk])
         return context
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = TicketTypeWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ticket_type = services.ticket_type_create(
-            actor=self.actor, event=self.event, **serializer.service_arguments()
-        )
-        return self.answer(ticket_type, status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        ticket_type = self.get_object()
-        serializer = TicketTypeWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        ticket_type = services.ticket_type_update(
-            actor=self.actor, ticket_type=ticket_type, **serializer.service_arguments()
-        )
-        return self.answer(ticket_type)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.ticket_type_delete(actor=self.actor, ticket_type=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["events"], parameters=[_EVENT_ID])
@@ -272,44 +290,22 @@ class TicketTypeViewSet(
         responses={204: None, **error_responses(401, 403, 404, 409)},
     ),
 )
-class AgendaItemViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    EventPartViewSet,
-):
+class AgendaItemViewSet(EventRowViewSet):
     serializer_class = AgendaItemSerializer
     write_serializers = {
         "create": AgendaItemWriteSerializer,
         "partial_update": AgendaItemWriteSerializer,
     }
     modified_fields = ("last_modified",)
+    part = "item"
+    create_row = staticmethod(services.agenda_item_create)
+    update_row = staticmethod(services.agenda_item_update)
+    delete_row = staticmethod(services.agenda_item_delete)
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no event
             return AgendaItem.objects.none()
         return self.event.agenda_items.order_by("starts_at", "id")
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = AgendaItemWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        item = services.agenda_item_create(
-            actor=self.actor, event=self.event, **serializer.validated_data
-        )
-        return self.answer(item, status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        item = self.get_object()
-        serializer = AgendaItemWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        item = services.agenda_item_update(actor=self.actor, item=item, **serializer.validated_data)
-        return self.answer(item)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.agenda_item_delete(actor=self.actor, item=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 _LISTING_ID = OpenApiParameter(
