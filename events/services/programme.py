@@ -133,6 +133,11 @@ def _check_ticket_type(event: Event, ticket_type: TicketType) -> None:
         errors["capacity"] = f"The event has {event.capacity} seats in all."
     if ticket_type.sales_end and ticket_type.sales_end > event.ends_at:
         errors["sales_end"] = "Sales must end by the end of the event."
+    early = ticket_type.early_bird_until
+    if early and end and early > end:
+        errors["early_bird_until"] = "The early-bird price must end by the end of sales."
+    elif early and start and early <= start:
+        errors["early_bird_until"] = "The early-bird price must end after sales start."
     if errors:
         raise ValidationError(errors)
 

@@ -348,6 +348,41 @@ def test_ticket_type_bad_price_rules_refused():
     }
 
 
+def test_ticket_type_early_bird_must_end_within_the_sales_window():
+    event = make_event(starts_at=in_days(30))
+    organiser = organiser_of(event)
+    prices = {"price_pence": 2000, "early_bird_price_pence": 1500}
+
+    with pytest.raises(ValidationError) as after_sales:
+        services.ticket_type_create(
+            actor=organiser,
+            event=event,
+            name="Late bird",
+            capacity=5,
+            sales_end=in_days(10),
+            early_bird_until=in_days(12),
+            **prices,
+        )
+    with pytest.raises(ValidationError) as before_sales:
+        services.ticket_type_create(
+            actor=organiser,
+            event=event,
+            name="Never bird",
+            capacity=5,
+            sales_start=in_days(5),
+            early_bird_until=in_days(4),
+            **prices,
+        )
+
+    assert after_sales.value.message_dict == {
+        "early_bird_until": ["The early-bird price must end by the end of sales."]
+    }
+    assert before_sales.value.message_dict == {
+        "early_bird_until": ["The early-bird price must end after sales start."]
+    }
+    assert list(TicketType.objects.values_list("name", flat=True)) == ["Standard"]
+
+
 def test_ticket_type_delete_refused_once_booked():
     event = make_event(tickets=[{"name": "A"}, {"name": "B"}])
     book(ticket(event, "A"))
