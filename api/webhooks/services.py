@@ -14,6 +14,7 @@ switched off and its organisation's admins are told.
 from __future__ import annotations
 
 import ipaddress
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -55,6 +56,20 @@ def _internal_host(host: str) -> bool:
     except ValueError:
         return False
     return address.is_private or address.is_loopback or address.is_link_local
+
+
+def _resolves_inside(host: str) -> bool:
+    """True when ``host`` resolves to any loopback, private or link-local address.
+
+    Checked before every send, so a public name re-pointed inside after registration is
+    refused too. (The POST resolves the name again: a rebinding within that instant is the
+    gap left; an egress proxy that refuses private ranges closes it — see docs/deploy.md.)
+    """
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False  # the POST reports the failure (and is retried)
+    return any(_internal_host(str(info[4][0]).split("%", 1)[0]) for info in infos)
 
 
 def _clean_url(url: str) -> str:
@@ -318,7 +333,11 @@ def webhook_delivery_attempt(*, delivery_id: int, attempt: int, now: datetime | 
         delivery.save(update_fields=update)
         return delivery.status
     body = payloads.body(delivery.payload)
-    outcome = post(endpoint.url, body, headers_for(delivery, body, now=now))
+    host = urlsplit(endpoint.url).hostname or ""
+    if host not in settings.WEBHOOK_ALLOW_HTTP_HOSTS and _resolves_inside(host):
+        outcome = Outcome(None, "", "Not sent: the host name resolves to a private address.")
+    else:
+        outcome = post(endpoint.url, body, headers_for(delivery, body, now=now))
     delivery.response_code = outcome.code
     delivery.response_excerpt = outcome.excerpt
     delivery.error = outcome.error

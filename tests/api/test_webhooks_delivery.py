@@ -2,6 +2,7 @@
 POST to a real HTTP server on 127.0.0.1 → log, retries, auto-disable, visibility."""
 
 import json
+import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -294,6 +295,26 @@ def test_network_error_is_recorded_and_retried():
     delivery.refresh_from_db()
     assert (outcome, delivery.response_code) == ("pending", None)
     assert delivery.error.startswith("URLError")
+    assert delivery.next_attempt_at == NOW + timedelta(seconds=60)
+
+
+def test_a_name_resolving_to_a_private_address_is_not_sent_and_retried_later(monkeypatch):
+    # Registered while public, the name now points inside (DNS is the outside world here).
+    _, delivery = _pending_delivery("https://hooks.partner.example/in")
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "hooks.partner.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 0))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+    outcome = services.webhook_delivery_attempt(delivery_id=delivery.pk, attempt=1, now=NOW)
+
+    delivery.refresh_from_db()
+    assert (outcome, delivery.attempts, delivery.response_code) == ("pending", 1, None)
+    assert delivery.error == "Not sent: the host name resolves to a private address."
     assert delivery.next_attempt_at == NOW + timedelta(seconds=60)
 
 
