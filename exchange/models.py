@@ -116,6 +116,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # joined or role changed (API sync)
 
     class Meta:
         ordering = ["organisation__name", "user__email"]

@@ -145,7 +145,7 @@ def _membership_add(organisation: Organisation, user: User, role: str) -> Member
     )
     if not created and membership.role != role and role == Role.ADMIN:
         membership.role = role
-        membership.save(update_fields=["role"])
+        membership.save(update_fields=["role", "updated_at"])
     _sync_groups(membership)
     return membership
 
@@ -344,7 +344,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     ):
         raise InvalidTransition("An organisation needs at least one admin. Appoint another first.")
     membership.role = role
-    membership.save(update_fields=["role"])
+    membership.save(update_fields=["role", "updated_at"])
     _sync_groups(membership)
     return membership
 

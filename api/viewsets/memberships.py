@@ -150,8 +150,7 @@ class MemberViewSet(
     filterset_class = MemberFilterSet
     ordering_fields = ["created_at", "id"]
     ordering = ["created_at", "id"]
-    # A membership has no other time: a role change is not a "modification" for sync.
-    modified_fields = ("created_at",)
+    modified_fields = ("updated_at",)  # joined, or role changed
 
     def get_queryset(self) -> QuerySet[Membership]:
         if "slug" not in self.kwargs:  # building the OpenAPI document

@@ -817,6 +817,21 @@ def test_join_requests_filter_by_status(client_as, org):
     assert [r["email"] for r in response.json()["results"]] == ["pat@example.org"]
 
 
+def test_members_modified_since_sees_a_role_change(client_as, org):
+    Membership.objects.filter(organisation=org.council).update(
+        created_at="2026-01-01T09:00:00Z", updated_at="2026-01-01T09:00:00Z"
+    )
+    client = client_as(org.admin)
+    since = "?modified_since=2026-02-01T00:00:00Z"
+
+    before = client.get(_members_url(org) + since)
+    services.membership_change_role(actor=org.admin, membership=org.member_membership, role="admin")
+    after = client.get(_members_url(org) + since)
+
+    assert before.json()["results"] == []
+    assert [r["id"] for r in after.json()["results"]] == [org.member_membership.pk]
+
+
 def test_join_requests_modified_since_counts_decisions(client_as, org):
     join_request = services.join_request_create(actor=org.outsider, organisation=org.council)
     JoinRequest.objects.filter(pk=join_request.pk).update(created_at="2026-01-01T09:00:00Z")
