@@ -18,6 +18,7 @@ from events.pricing import price_quote
 from events.queries import SeatUse, seats_available
 from events.services import AttendeeData, InvoiceDetails
 from exchange.models import Organisation
+from listings.queries import member_organisation_ids
 
 
 def _seat_use(context: dict[str, Any], event: Event) -> SeatUse:
@@ -93,7 +94,8 @@ class TicketTypeSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    """An event as read. ``online_url`` is never exposed here: it is on tickets."""
+    """An event as read. ``online_url`` is shown to the event's organisers only; attendees
+    find the joining link on their tickets."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail")
     page_url = PageUrlField()
@@ -103,6 +105,9 @@ class EventSerializer(serializers.ModelSerializer):
         slug_field="slug", many=True, read_only=True
     )
     online = serializers.SerializerMethodField()
+    online_url = serializers.SerializerMethodField(
+        help_text="The joining link: for the event's organisers; null for everyone else."
+    )
     seats_left = serializers.SerializerMethodField()
     cancellation_deadline = serializers.DateTimeField(read_only=True)
     agenda = AgendaItemSerializer(source="agenda_items", many=True, read_only=True)
@@ -135,6 +140,7 @@ class EventSerializer(serializers.ModelSerializer):
             "venue_postcode",
             "map_url",
             "online",
+            "online_url",
             "region",
             "tags",
             "capacity",
@@ -162,6 +168,15 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_online(self, event: Event) -> bool:
         return bool(event.online_url)
+
+    def get_online_url(self, event: Event) -> str | None:
+        if "organiser_of" not in self.context:  # once per response, shared by a list's rows
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            self.context["organiser_of"] = set(member_organisation_ids(user)) if user else set()
+        if event.organiser_id in self.context["organiser_of"] and event.online_url:
+            return event.online_url
+        return None
 
     def get_seats_left(self, event: Event) -> int:
         return max(0, event.capacity - _seat_use(self.context, event).total)

@@ -106,7 +106,18 @@ def test_event_create_by_member_makes_a_draft(as_user, organiser, organiser_org)
     assert data["agenda"] == []
     assert data["ticket_types"] == []
     assert data["online"] is True
-    assert "secret" not in str(data)
+    assert data["online_url"] == "https://meet.example.org/secret"  # the organisers' own link
+
+
+def test_event_online_link_is_shown_to_its_organisers_only(as_user):
+    event = make_event(online_url="https://meet.example.org/room-7")
+    stranger = add_member(make_organisation(name="Elsewhere"), UserFactory())
+
+    seen_by_organiser = as_user(organiser_of(event)).get(detail(event)).json()
+    seen_by_stranger = as_user(stranger).get(detail(event)).json()
+
+    assert seen_by_organiser["online_url"] == "https://meet.example.org/room-7"
+    assert (seen_by_stranger["online"], seen_by_stranger["online_url"]) == (True, None)
 
 
 def test_event_create_draft_is_visible_only_to_organisers(as_user, organiser, organiser_org):
