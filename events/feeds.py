@@ -23,9 +23,9 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 
 from events.calendar import CalendarEntry, entry_uid
-from events.enums import BookingStatus, EventKind, EventStatus, MeetingStatus, SessionStatus
+from events.enums import BookingStatus, EventKind, EventStatus, MeetingStatus
 from events.models import AgendaItem, CalendarToken, Event, MeetingRequest, SessionProposal
-from events.queries import calendar_entry_for, starred_for_user
+from events.queries import calendar_entry_for, grid_time, in_published_grid, starred_for_user
 from exchange.enums import Region
 from exchange.models import Organisation, Tag, User
 
@@ -190,25 +190,31 @@ def agenda_entries(event: Event, items: list[AgendaItem]) -> list[CalendarEntry]
 
 
 def published_sessions(event_ids: Iterable[int]) -> QuerySet[SessionProposal]:
-    """Sessions placed in a published unconference schedule."""
+    """Sessions placed in a published unconference schedule, and those withdrawn from it
+    (their entries say STATUS:CANCELLED)."""
     return (
         SessionProposal.objects.filter(
+            in_published_grid(),
             event_id__in=list(event_ids),
             event__schedule_published_at__isnull=False,
-            status=SessionStatus.PROPOSED,
-            placed_slot__isnull=False,
         )
         .select_related("placed_slot", "placed_room", "event", "event__organiser")
-        .order_by("placed_slot__starts_at", "placed_room__order", "id")
+        .order_by(grid_time(), "placed_room__order", "id")
     )
 
 
 def session_entry(session: SessionProposal) -> CalendarEntry:
     event = session.event
     base = calendar_entry_for(event)
-    slot, room = session.placed_slot, session.placed_room
-    if slot is None or room is None:
-        raise ValueError("Only placed sessions have a calendar entry.")
+    status = base.status
+    if session.placed_slot is not None and session.placed_room is not None:
+        starts_at, ends_at = session.placed_slot.starts_at, session.placed_slot.ends_at
+        room_name = session.placed_room.name
+    elif session.cancelled_starts_at is not None and session.cancelled_ends_at is not None:
+        starts_at, ends_at = session.cancelled_starts_at, session.cancelled_ends_at
+        room_name, status = session.cancelled_room, "CANCELLED"
+    else:
+        raise ValueError("Only sessions of a published grid have a calendar entry.")
     url = settings.SITE_URL + session.get_absolute_url()
     description = "\n\n".join(
         p for p in (session.description, f"Part of {event.title}: {url}") if p
@@ -217,13 +223,13 @@ def session_entry(session: SessionProposal) -> CalendarEntry:
         uid=entry_uid(session.uid),
         sequence=event.sequence + session.sequence,
         title=session.title,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
+        starts_at=starts_at,
+        ends_at=ends_at,
         timezone=event.timezone,
         last_modified=max(session.last_modified, event.last_modified),
-        status=base.status,
+        status=status,
         description=description,
-        location=", ".join(p for p in (room.name, base.location) if p),
+        location=", ".join(p for p in (room_name, base.location) if p),
         url=url,
         organiser_name=base.organiser_name,
         organiser_email=base.organiser_email,

@@ -108,6 +108,11 @@ class SessionProposal(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     last_modified = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Where a session withdrawn from a published grid had been, so that calendars that
+    # showed it keep it, as cancelled (RFC 5545: a cancelled entry stays, STATUS:CANCELLED).
+    cancelled_starts_at = models.DateTimeField(null=True, blank=True)
+    cancelled_ends_at = models.DateTimeField(null=True, blank=True)
+    cancelled_room = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

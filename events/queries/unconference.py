@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 
 from events.enums import (
     BookingStatus,
@@ -209,28 +209,39 @@ class StarredItems:
     agenda_items: QuerySet[AgendaItem]
 
 
+def in_published_grid() -> Q:
+    """Sessions a published schedule shows, or showed before they were withdrawn (feeds keep
+    those as cancelled). Combine with ``event__schedule_published_at__isnull=False``."""
+    return Q(status=SessionStatus.PROPOSED, placed_slot__isnull=False) | Q(
+        status=SessionStatus.WITHDRAWN, cancelled_starts_at__isnull=False
+    )
+
+
+def grid_time() -> Coalesce:
+    """When a session of ``in_published_grid`` is (or was) on, for ordering."""
+    return Coalesce("placed_slot__starts_at", "cancelled_starts_at")
+
+
 def starred_for_user(user: User) -> StarredItems:
     """The person's starred items that a calendar can show, at events they may still see.
 
-    ``sessions``: starred sessions that are placed in a published schedule and not withdrawn,
-    with ``event``, ``event__organiser``, ``placed_room`` and ``placed_slot`` loaded, in time
-    order. Each carries ``uid``, ``sequence``, ``last_modified``, ``title``, ``description``;
-    its times are ``placed_slot.starts_at`` / ``ends_at``, its room ``placed_room.name``.
-    ``agenda_items``: starred agenda items with ``event`` and ``event__organiser`` loaded.
-    Items of cancelled events are included (feeds show them as cancelled). Only the person's
-    own stars are read, so a personal feed holds no one else's data.
+    ``sessions``: starred sessions of a published schedule, including those withdrawn from
+    it (``in_published_grid``), with ``event``, ``event__organiser``, ``placed_room`` and
+    ``placed_slot`` loaded, in time order. ``agenda_items``: starred agenda items with
+    ``event`` and ``event__organiser`` loaded. Items of cancelled events are included (feeds
+    show them as cancelled). Only the person's own stars are read, so a personal feed holds
+    no one else's data.
     """
     visible = events_visible_to(user).values("pk")
     sessions = (
         SessionProposal.objects.filter(
+            in_published_grid(),
             stars__user_id=user.pk,
             event__in=visible,
             event__schedule_published_at__isnull=False,
-            status=SessionStatus.PROPOSED,
-            placed_slot__isnull=False,
         )
         .select_related("event", "event__organiser", "placed_room", "placed_slot")
-        .order_by("placed_slot__starts_at", "id")
+        .order_by(grid_time(), "id")
     )
     agenda_items = (
         AgendaItem.objects.filter(stars__user_id=user.pk, event__in=visible)

@@ -226,6 +226,64 @@ def test_event_feed_shows_published_unconference_sessions(client):
     assert str(entry["LOCATION"]).startswith("Hall, Town Hall")
 
 
+def test_session_withdrawn_after_publishing_stays_in_feeds_as_cancelled(client):
+    from events.models import Room, SessionProposal, Slot, Star
+    from events.services import unconference as uc
+
+    event = make_event(kind="unconference", title="Open Gov Camp", hours=4)
+    room = Room.objects.create(event=event, name="Hall", capacity=80)
+    slot = Slot.objects.create(
+        event=event, starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1)
+    )
+    proposer, fan = UserFactory(), UserFactory()
+    session = SessionProposal.objects.create(
+        event=event,
+        proposer=proposer,
+        title="Fixing potholes with data",
+        placed_room=room,
+        placed_slot=slot,
+        last_modified=timezone.now(),
+    )
+    Event.objects.filter(pk=event.pk).update(schedule_published_at=timezone.now())
+    Star.objects.create(user=fan, session=session)
+    _, raw = calendar_token_create(actor=fan)
+    url = reverse("event-feed", kwargs={"slug": event.slug})
+    before = by_uid(client.get(url).content)[uid_of(session)]
+
+    uc.session_withdraw(actor=proposer, session=session)
+    after = client.get(url).content
+    public_entry = by_uid(after)[uid_of(session)]
+    personal_entry = by_uid(client.get(personal_url(raw)).content)[uid_of(session)]
+
+    assert (str(before["STATUS"]), str(public_entry["STATUS"])) == ("CONFIRMED", "CANCELLED")
+    assert str(personal_entry["STATUS"]) == "CANCELLED"
+    assert public_entry["SEQUENCE"] == before["SEQUENCE"] + 1
+    assert public_entry["DTSTART"].dt == before["DTSTART"].dt == slot.starts_at
+    assert str(public_entry["LOCATION"]).startswith("Hall, ")
+    assert lint(after) == []
+    session.refresh_from_db()
+    assert (session.placed_slot, session.cancelled_starts_at) == (None, slot.starts_at)
+
+
+def test_session_withdrawn_before_publishing_never_reaches_feeds(client):
+    from events.models import SessionProposal
+    from events.services import unconference as uc
+
+    event = make_event(kind="unconference", title="Open Gov Camp", hours=4)
+    proposer = UserFactory()
+    session = SessionProposal.objects.create(
+        event=event, proposer=proposer, title="Withdrawn early", last_modified=timezone.now()
+    )
+    uc.session_withdraw(actor=proposer, session=session)
+    Event.objects.filter(pk=event.pk).update(schedule_published_at=timezone.now())
+
+    body = client.get(reverse("event-feed", kwargs={"slug": event.slug})).content
+
+    assert uid_of(session) not in by_uid(body)
+    session.refresh_from_db()
+    assert session.cancelled_starts_at is None
+
+
 def test_organiser_feed_only_that_organisations_events(client):
     mine = make_event(title="Ours")
     make_event(title="Theirs")

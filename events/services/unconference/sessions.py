@@ -119,9 +119,11 @@ def session_withdraw(
 ) -> SessionProposal:
     """The proposer withdraws their session.
 
-    Side effects: its placement and pin are cleared; its votes are deleted (voters get their
-    budget back) and ``vote_count`` drops to 0; SEQUENCE and LAST-MODIFIED move; the event's
-    LAST-MODIFIED moves. Stars stay (the session page still says it was withdrawn).
+    Side effects: its placement and pin are cleared (a session of a published grid keeps
+    its time and room as ``cancelled_*``, so feeds show it cancelled); its votes are
+    deleted (voters get their budget back) and ``vote_count`` drops to 0; SEQUENCE and
+    LAST-MODIFIED move; the event's LAST-MODIFIED moves. Stars stay (the session page still
+    says it was withdrawn).
     """
     now = now or timezone.now()
     event = lock_event(session.event_id)
@@ -131,6 +133,11 @@ def session_withdraw(
     if session.is_withdrawn:
         raise InvalidTransition("The session is already withdrawn.")
     SessionVote.objects.filter(session=session).delete()
+    if event.schedule_published_at is not None and session.placed_slot is not None:
+        # Calendars already show it: they keep it, as cancelled, at the time it had.
+        session.cancelled_starts_at = session.placed_slot.starts_at
+        session.cancelled_ends_at = session.placed_slot.ends_at
+        session.cancelled_room = session.placed_room.name if session.placed_room else ""
     session.status = SessionStatus.WITHDRAWN
     session.withdrawn_at = now
     session.placed_room = session.placed_slot = None
@@ -142,6 +149,9 @@ def session_withdraw(
         update_fields=[
             "status",
             "withdrawn_at",
+            "cancelled_starts_at",
+            "cancelled_ends_at",
+            "cancelled_room",
             "placed_room",
             "placed_slot",
             "pinned_room",
