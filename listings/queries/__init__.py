@@ -1,8 +1,8 @@
 """Reusable reads of listings. Every list, page, feed and API queryset starts here.
 
 ``core`` holds visibility and the organisation/API reads; ``discovery`` holds full-text
-search with facets; ``workflows`` holds interest, responses, Q&A, follows, shortlists, pilots and
-case studies, each narrowed by the listing visibility rule.
+search and ``facets`` its facet counts; ``workflows`` holds interest, responses, Q&A, follows,
+shortlists, pilots and case studies, each narrowed by the listing visibility rule.
 """
 
 from listings.queries.core import (

@@ -1,4 +1,4 @@
-"""Search and facets over the listings a person may see.
+"""Search over the listings a person may see (facet counting: ``listings.queries.facets``).
 
 One entry point, ``listing_search``, serves the search page, the feeds, saved-search alerts
 and the API, so all of them mean the same thing by the same URL.
@@ -7,11 +7,8 @@ and the API, so all of them mean the same thing by the same URL.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from itertools import chain
-from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,17 +18,21 @@ from django.db.models import QuerySet
 from django.db.models.functions import Mod
 
 from exchange.enums import OrganisationKind, Region
-from exchange.models import Need, Tag, User
+from exchange.models import User
 from listings import search
 from listings.enums import ListingKind, ListingStatus, PriceModel
 from listings.models import Listing
 from listings.queries.core import listings_visible_to
+from listings.queries.facets import (
+    FACET_NAMES,
+    PRICE_LABELS,
+    FacetValue,
+    about,
+    facet_data,
+    search_facets,
+)
 
-FACET_NAMES = ("kind", "need_area", "need", "tag", "organisation_kind", "region", "price")
 SORTS = ("relevance", "newest")
-TOP_TAGS = 20
-TOP_NEEDS = 20
-PRICE_LABELS = {"free": "Free", "paid": "Paid"}
 SIMILAR_STOPWORDS = frozenset(
     "about after also and are for from have into more need needs our that the their them "
     "they this those through using want what when which will with your".split()
@@ -92,14 +93,6 @@ class SearchParams:
         return urlencode([(k, v) for k, v in pairs if v and not (k == "sort" and v == "relevance")])
 
 
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
 @dataclass
 class SearchResult:
     params: SearchParams
@@ -133,6 +126,7 @@ def apply_filters(
     """Narrow by every active filter except ``skip`` (so a facet can count its alternatives).
 
     Many-to-many filters are subqueries, so rows never repeat and no DISTINCT is needed.
+    The same rules, in memory, are ``facets.FacetRow.failing``: change both together.
     """
     if params.kind and skip != "kind":
         qs = qs.filter(kind=params.kind)
@@ -186,14 +180,6 @@ def _sample_ids(parsed: search.ParsedQuery, step: int) -> list[int]:
     return search.sample_match_ids(parsed, step)
 
 
-def _about(n: int) -> int:
-    """Round an estimate to two significant figures (4,237 → 4,200)."""
-    if n < 100:
-        return n
-    digits = len(str(n)) - 2
-    return round(n, -digits)
-
-
 def listing_search(
     user: User | AnonymousUser,
     params: SearchParams,
@@ -225,7 +211,7 @@ def listing_search(
     counted = (
         base if step == 1 else visible.filter(pk__in=search.id_list(_sample_ids(parsed, step)))
     )
-    data = _facet_data(counted) if with_facets or step > 1 else None
+    data = facet_data(counted, params) if with_facets or step > 1 else None
     candidates: list[int] = []
     exact = step == 1
     if ranked or step > 1:
@@ -234,8 +220,7 @@ def listing_search(
     if exact:
         total = filtered.count()
     else:
-        sampled = len(data.grouped(params)[0]) if data else 0
-        total = max(_about(sampled * step), len(candidates))
+        total = max(about(len(data.passing) * step if data else 0), len(candidates))
     capped = False
     if ranked:
         ranked_ids = search.rank(parsed, candidates)
@@ -307,207 +292,6 @@ class RankedIds:
             return head
         offset = max(0, start - len(self.ranked))
         return head + list(self.rest[offset : offset + (stop - start - len(head))])
-
-
-def _labelled(
-    counts: Counter[str],
-    labels: dict[str, str],
-    selected: str,
-    *,
-    limit: int | None = None,
-    scale: int = 1,
-    selected_count: int | None = None,
-) -> list[FacetValue]:
-    if selected and selected_count is not None:
-        counts[selected] = selected_count  # known exactly: the total of the search itself
-        scale_of = {selected: 1}
-    else:
-        scale_of = {}
-    items = [
-        FacetValue(
-            value=v,
-            label=labels.get(v, v),
-            count=_about(n * scale_of.get(v, scale)) if scale_of.get(v, scale) > 1 else n,
-            selected=v == selected,
-        )
-        for v, n in counts.items()
-        if n > 0 or v == selected
-    ]
-    items.sort(key=lambda f: (-f.count, f.label))
-    if limit is not None and len(items) > limit:
-        kept = items[:limit]
-        kept += [f for f in items[limit:] if f.selected]
-        return kept
-    return items
-
-
-class _FacetRow(NamedTuple):
-    """What the filters and facets look at, for one listing."""
-
-    kind: str
-    organisation_kind: str
-    organisation: str
-    region: str
-    price: str  # "free" or "paid"
-    need_area: frozenset[str]  # slugs
-    need: frozenset[str]
-    tag: frozenset[str]
-
-    def failing(self, params: SearchParams) -> tuple[str, ...]:
-        """The active filters this row fails (``apply_filters``' rules, in memory)."""
-        failed = [
-            name
-            for name in ("kind", "organisation_kind", "organisation", "region", "price")
-            if getattr(params, name) and getattr(self, name) != getattr(params, name)
-        ]
-        failed += [
-            name
-            for name in ("need_area", "need", "tag")
-            if getattr(params, name) and getattr(params, name) not in getattr(self, name)
-        ]
-        return tuple(failed)
-
-
-@dataclass
-class _FacetData:
-    rows: list[_FacetRow]
-    labels: dict[str, dict[str, str]]  # facet → slug → label
-    area_of_need: dict[str, str]  # need slug → its area's slug
-    _grouped: tuple[list[_FacetRow], dict[str, list[_FacetRow]]] | None = None
-
-    def grouped(self, params: SearchParams) -> tuple[list[_FacetRow], dict[str, list[_FacetRow]]]:
-        """``_group_by_failed_filter`` of the rows, worked out once per search."""
-        if self._grouped is None:
-            self._grouped = _group_by_failed_filter(self.rows, params)
-        return self._grouped
-
-
-def _facet_data(listings: QuerySet[Listing]) -> _FacetData:
-    """Everything the facets count, for each of ``listings``, in three queries.
-
-    Counting in memory over the (at most about ``SEARCH_EXACT_LIMIT``) counted listings costs
-    three reads instead of a grouped query per facet, each of which would run the text match
-    again.
-    """
-    columns = list(
-        listings.order_by().values_list(
-            "pk", "kind", "organisation__kind", "organisation__slug", "region", "price_model"
-        )
-    )
-    ids = [row[0] for row in columns]
-    related: dict[str, dict[int, set[str]]] = {
-        "need_area": defaultdict(set),
-        "need": defaultdict(set),
-        "tag": defaultdict(set),
-    }
-    labels: dict[str, dict[str, str]] = {name: {} for name in FACET_NAMES}
-    area_of_need: dict[str, str] = {}
-    if ids:
-        # Ids only from the link tables; names from the (small) vocabularies they point at.
-        need_links = list(
-            Listing.needs.through.objects.filter(listing_id__in=search.id_list(ids)).values_list(
-                "listing_id", "need_id"
-            )
-        )
-        needs = {
-            pk: (slug, name, area_slug, area_name)
-            for pk, slug, name, area_slug, area_name in Need.objects.filter(
-                pk__in={need_id for _, need_id in need_links}
-            ).values_list("pk", "slug", "name", "area__slug", "area__name")
-        }
-        for listing_id, need_id in need_links:
-            slug, name, area_slug, area_name = needs[need_id]
-            related["need"][listing_id].add(slug)
-            related["need_area"][listing_id].add(area_slug)
-            labels["need"][slug] = name
-            labels["need_area"][area_slug] = area_name
-            area_of_need[slug] = area_slug
-        tag_links = list(
-            Listing.tags.through.objects.filter(listing_id__in=search.id_list(ids)).values_list(
-                "listing_id", "tag_id"
-            )
-        )
-        tags = {
-            pk: (slug, name)
-            for pk, slug, name in Tag.objects.filter(
-                pk__in={tag_id for _, tag_id in tag_links}
-            ).values_list("pk", "slug", "name")
-        }
-        for listing_id, tag_id in tag_links:
-            slug, name = tags[tag_id]
-            related["tag"][listing_id].add(slug)
-            labels["tag"][slug] = name
-    labels["kind"] = dict(ListingKind.choices)
-    labels["organisation_kind"] = dict(OrganisationKind.choices)
-    labels["region"] = dict(Region.choices)
-    labels["price"] = PRICE_LABELS
-    rows = [
-        _FacetRow(
-            kind=kind,
-            organisation_kind=organisation_kind,
-            organisation=organisation,
-            region=region,
-            price="free" if price_model == PriceModel.FREE else "paid",
-            need_area=frozenset(related["need_area"].get(pk, ())),
-            need=frozenset(related["need"].get(pk, ())),
-            tag=frozenset(related["tag"].get(pk, ())),
-        )
-        for pk, kind, organisation_kind, organisation, region, price_model in columns
-    ]
-    return _FacetData(rows, labels, area_of_need)
-
-
-FACET_LIMITS = {"need": TOP_NEEDS, "tag": TOP_TAGS}
-SET_FACETS = frozenset({"need_area", "need", "tag"})  # a listing has several
-
-
-def _group_by_failed_filter(
-    rows: list[_FacetRow], params: SearchParams
-) -> tuple[list[_FacetRow], dict[str, list[_FacetRow]]]:
-    """The rows passing every active filter, and per filter the rows failing only that one
-    (a facet counts both: its alternatives are what its own filter would let in)."""
-    passing: list[_FacetRow] = []
-    failing_only: dict[str, list[_FacetRow]] = defaultdict(list)
-    for row in rows:
-        failed = row.failing(params)
-        if not failed:
-            passing.append(row)
-        elif len(failed) == 1:
-            failing_only[failed[0]].append(row)
-    return passing, failing_only
-
-
-def search_facets(
-    data: _FacetData, params: SearchParams, *, scale: int = 1, exact_total: int | None = None
-) -> dict[str, list[FacetValue]]:
-    """Counts per facet value over the counted listings, honouring the other active filters.
-
-    The counted listings may be an even 1-in-``scale`` sample of the matches; counts are then
-    scaled, except a selected value's when ``exact_total`` (the search's exact total) says it.
-    """
-    passing, failing_only = data.grouped(params)
-    facets = {}
-    for name in FACET_NAMES:
-        rows = (*passing, *failing_only.get(name, ()))
-        values = (getattr(row, name) for row in rows)
-        counts = Counter(chain.from_iterable(values) if name in SET_FACETS else values)
-        limit = FACET_LIMITS.get(name)
-        if name == "need" and params.need_area:
-            # Within a chosen area, offer only that area's needs (a handful), all of them.
-            limit = None
-            for need in list(counts):
-                if data.area_of_need.get(need) != params.need_area and need != params.need:
-                    del counts[need]
-        selected = getattr(params, name)
-        facets[name] = _labelled(
-            counts,
-            data.labels[name],
-            selected,
-            limit=limit,
-            scale=scale,
-            selected_count=exact_total if scale > 1 else None,
-        )
-    return facets
 
 
 def similar_listings(
