@@ -43,7 +43,6 @@ from events import queries, services
 from events.enums import EVENT_CHANGE, EVENT_MANAGE
 from events.models import AgendaItem, Event, EventListing, TicketType
 from exchange.permissions import has_perm
-from listings.queries import listings_visible_to
 
 _ERRORS = error_responses(400, 401, 403, 404, 409)
 
@@ -260,9 +259,9 @@ class TicketTypeViewSet(EventRowViewSet):
     def get_queryset(self) -> QuerySet[TicketType]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no event
             return TicketType.objects.none()
-        return self.event.ticket_types.annotate(
+        return queries.ticket_types_of(self.event).annotate(
             event_last_modified=F("event__last_modified")
-        ).order_by("position", "id")
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -305,7 +304,7 @@ class AgendaItemViewSet(EventRowViewSet):
     def get_queryset(self) -> QuerySet[AgendaItem]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no event
             return AgendaItem.objects.none()
-        return self.event.agenda_items.order_by("starts_at", "id")
+        return queries.agenda_of(self.event)
 
 
 _LISTING_ID = OpenApiParameter(
@@ -342,12 +341,7 @@ class EventListingViewSet(
     def get_queryset(self) -> QuerySet[EventListing]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no event
             return EventListing.objects.none()
-        visible = listings_visible_to(self.request.user).prefetch_related(None).values("pk")
-        return (
-            self.event.listing_links.filter(listing__in=visible)
-            .select_related("listing__organisation")
-            .order_by("role", "created_at", "id")
-        )
+        return queries.listing_links_visible_to(self.request.user, self.event)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = EventListingLinkSerializer(

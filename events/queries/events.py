@@ -27,6 +27,7 @@ from events.models import (
     Attendee,
     Booking,
     Event,
+    EventListing,
     TicketType,
     WaitlistEntry,
 )
@@ -58,19 +59,41 @@ def events_visible_to(user: User | AnonymousUser) -> QuerySet[Event]:
     )
 
 
+AGENDA_ORDER = ("starts_at", "id")
+TICKET_TYPE_ORDER = ("position", "id")
+
+
 def event_for_page(user: User | AnonymousUser, slug: str) -> Event | None:
     """One event with what its page shows (agenda, tickets, linked listings the user may see)."""
     visible_listings = listings_visible_to(user).prefetch_related(None)
     return (
         events_visible_to(user)
         .prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("starts_at", "id")),
-            Prefetch("ticket_types", queryset=TicketType.objects.order_by("position", "id")),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by(*AGENDA_ORDER)),
+            Prefetch("ticket_types", queryset=TicketType.objects.order_by(*TICKET_TYPE_ORDER)),
             Prefetch("listings", queryset=visible_listings),
             "listing_links",
         )
         .filter(slug=slug)
         .first()
+    )
+
+
+def agenda_of(event: Event) -> QuerySet[AgendaItem]:
+    return event.agenda_items.order_by(*AGENDA_ORDER)
+
+
+def ticket_types_of(event: Event) -> QuerySet[TicketType]:
+    return event.ticket_types.order_by(*TICKET_TYPE_ORDER)
+
+
+def listing_links_visible_to(user: User | AnonymousUser, event: Event) -> QuerySet[EventListing]:
+    """The event's links to listings ``user`` may see (the page shows no others)."""
+    visible = listings_visible_to(user).prefetch_related(None).values("pk")
+    return (
+        event.listing_links.filter(listing__in=visible)
+        .select_related("listing__organisation")
+        .order_by("role", "created_at", "id")
     )
 
 
