@@ -15,10 +15,9 @@ from events.calendar import webcal_url
 from events.enums import BookingStatus, PaymentMethod
 from events.models import AgendaItem, Attendee, Booking, Event, TicketType, WaitlistEntry
 from events.pricing import price_quote
-from events.queries import SeatUse, seats_available
+from events.queries import SeatUse, event_organiser_test, seats_available
 from events.services import AttendeeData, InvoiceDetails
 from exchange.models import Organisation
-from listings.queries import member_organisation_ids
 
 
 def _seat_use(context: dict[str, Any], event: Event) -> SeatUse:
@@ -170,11 +169,10 @@ class EventSerializer(serializers.ModelSerializer):
         return bool(event.online_url)
 
     def get_online_url(self, event: Event) -> str | None:
-        if "organiser_of" not in self.context:  # once per response, shared by a list's rows
-            request = self.context.get("request")
-            user = getattr(request, "user", None)
-            self.context["organiser_of"] = set(member_organisation_ids(user)) if user else set()
-        if event.organiser_id in self.context["organiser_of"] and event.online_url:
+        if "is_organiser" not in self.context:  # once per response, shared by a list's rows
+            user = getattr(self.context.get("request"), "user", None)
+            self.context["is_organiser"] = event_organiser_test(user)
+        if event.online_url and self.context["is_organiser"](event):
             return event.online_url
         return None
 
