@@ -202,6 +202,25 @@ def test_browse_empty_state_suggests_removing_filters(client):
     assert "Try removing a filter" in content
 
 
+def test_browse_says_about_for_estimated_facet_counts_but_not_the_selected_one(
+    client, supplier, settings
+):
+    settings.SEARCH_EXACT_LIMIT = 4
+    made = [
+        make_listing(
+            organisation=supplier, title=f"Gritting route {n}", kind="idea" if n == 0 else "product"
+        )
+        for n in range(12)
+    ]
+    products = 3 * sum(1 for x in made if x.kind == "product" and x.pk % 3 == 0)
+
+    content = client.get(reverse("listing-browse"), {"q": "gritting ", "kind": "idea"}).content
+    text = " ".join(content.decode().split())
+
+    assert '✓ </span>Idea <span class="count">(1)</span>' in text
+    assert f'Product <span class="count">(about {products})</span>' in text
+
+
 def test_browse_ignores_unknown_filter_values(client, supplier):
     make_listing(organisation=supplier, title="Visible")
 
