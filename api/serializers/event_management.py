@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.common import EventKindField, TagNamesField
+from api.serializers.common import EventKindField, TagNamesField, _enum_schema
 from events.enums import ListingRole
 from events.forms.common import MAX_CAPACITY, MAX_PRICE
 from events.models import AgendaItem, Event, EventListing, TicketType
@@ -39,14 +39,7 @@ class EventTimeField(serializers.DateTimeField):
         return moment
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "enum": list(ListingRole.values),
-        "description": "\n".join(f"* `{v}` - {label}" for v, label in ListingRole.choices),
-    },
-    component_name="ListingRoleEnum",
-)
+@extend_schema_field(_enum_schema(ListingRole), component_name="ListingRoleEnum")
 class ListingRoleField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=ListingRole.choices, **kwargs)
